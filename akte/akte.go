@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+// Package akte holds proceedings (cases) and the documents of their
+// electronic case file (eAkte). A document is stored once, encrypted, in the
+// central blob store; the metadata lives in a Store.
+package akte
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"justizcloud/tenancy"
+)
+
+// CaseID identifies a case (proceeding) across all tenants.
+type CaseID string
+
+// DocumentID identifies a document across all tenants.
+type DocumentID string
+
+// Aktenzeichen is a docket number such as "12 C 345/26".
+type Aktenzeichen struct {
+	Department string // Abteilung or Kammer, e.g. "12"
+	Register   string // Registerzeichen, e.g. "C"
+	Number     int    // running number per court, Registerzeichen and year
+	Year       int    // four-digit year; printed with two digits
+}
+
+func (a Aktenzeichen) String() string {
+	return fmt.Sprintf("%s %s %d/%02d", a.Department, a.Register, a.Number, a.Year%100)
+}
+
+// Case is a proceeding at a court.
+type Case struct {
+	ID           CaseID
+	Tenant       tenancy.ID
+	Court        tenancy.CourtID
+	Aktenzeichen Aktenzeichen
+	Subject      string
+	CreatedAt    time.Time
+	CreatedBy    string
+}
+
+// Document is one immutable document of a case file. A new version is a new
+// document whose Predecessor is the previous version.
+type Document struct {
+	ID          DocumentID
+	Tenant      tenancy.ID
+	Case        CaseID
+	Filename    string
+	ContentType string
+	Size        int64
+	SHA256      [32]byte
+	Blob        string // blob name in the content store (random; reveals nothing)
+	Predecessor DocumentID
+	Version     int // 1 for a first version
+	CreatedAt   time.Time
+	CreatedBy   string
+}
+
+// CaseFilter selects cases in Store.Cases. Zero fields do not filter.
+type CaseFilter struct {
+	Court tenancy.CourtID
+	After CaseID // keyset pagination: only cases ordered after this one
+	Limit int
+}
+
+// Upload records that a blob is being written for a document that is not yet
+// committed. Uploads that never commit are swept: their blob is deleted.
+type Upload struct {
+	Tenant    tenancy.ID
+	Blob      string
+	Case      CaseID
+	StartedAt time.Time
+}
+
+// Store persists cases and documents. Every method is scoped by tenant: an
+// object of another tenant is reported as missing (errs.ErrNotFound).
+// Implementations are safe for concurrent use.
+type Store interface {
+	// CreateCase assigns c.Aktenzeichen.Number as the next number for
+	// (tenant, court, register, year) and stores the case in one transaction,
+	// so numbers are unique and gap-free under concurrent callers.
+	CreateCase(ctx context.Context, c Case) (Case, error)
+	Case(ctx context.Context, t tenancy.ID, id CaseID) (Case, error)
+	// Cases lists cases ordered by ID.
+	Cases(ctx context.Context, t tenancy.ID, f CaseFilter) ([]Case, error)
+
+	// BeginUpload records an upload intent before its blob is written.
+	BeginUpload(ctx context.Context, u Upload) error
+	// CommitDocument stores d and removes the upload intent for d.Blob in one
+	// transaction. It assigns d.Version from the predecessor (which must be a
+	// document of the same case; otherwise errs.ErrInvalid) and returns the stored document.
+	CommitDocument(ctx context.Context, d Document) (Document, error)
+	// AbortUpload removes an upload intent. Missing is not an error.
+	AbortUpload(ctx context.Context, t tenancy.ID, blob string) error
+	// StaleUploads lists upload intents started before the given time, across all tenants.
+	StaleUploads(ctx context.Context, before time.Time) ([]Upload, error)
+
+	Document(ctx context.Context, t tenancy.ID, id DocumentID) (Document, error)
+	// Documents lists a case's documents in the order they were filed.
+	Documents(ctx context.Context, t tenancy.ID, c CaseID) ([]Document, error)
+}
