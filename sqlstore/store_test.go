@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"justizcloud/sqlstore/pgtest"
+	"justizcloud/tenancy"
+)
+
+func TestSQLite(t *testing.T) {
+	runStoreSuite(t, func(t *testing.T) string {
+		return filepath.Join(t.TempDir(), "data", "justizcloud.db")
+	})
+}
+
+func TestPostgres(t *testing.T) {
+	pgtest.DSN(t) // skips (or fails under CI) when PostgreSQL is unreachable
+	runStoreSuite(t, func(t *testing.T) string { return pgtest.DSN(t) })
+}
+
+// runStoreSuite runs the store's conformance cases. newDSN returns the DSN of
+// a fresh, empty database for each case.
+func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
+	cases := []struct {
+		name string
+		fn   func(t *testing.T, newDSN func(t *testing.T) string)
+	}{
+		{"Migrate", testMigrate},
+		{"SeedReference", testSeedReference},
+		{"Courts", testCourts},
+		{"CaseNumbering", testCaseNumbering},
+		{"CaseNumberingConcurrent", testCaseNumberingConcurrent},
+		{"Cases", testCases},
+		{"TenantScoping", testTenantScoping},
+		{"DocumentVersions", testDocumentVersions},
+		{"Uploads", testUploads},
+		{"DataKeys", testDataKeys},
+		{"Tokens", testTokens},
+		{"TimeRoundTrip", testTimeRoundTrip},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { c.fn(t, newDSN) })
+	}
+}
+
+// mustOpen opens the store at dsn and closes it when the test ends.
+func mustOpen(tb testing.TB, dsn string) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), dsn, nil)
+	if err != nil {
+		tb.Fatalf("Open = %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Errorf("Close = %v", err)
+		}
+	})
+	return db
+}
+
+// mustDB opens a fresh, migrated store.
+func mustDB(t *testing.T, newDSN func(t *testing.T) string) *DB {
+	t.Helper()
+	db := mustOpen(t, newDSN(t))
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("Migrate = %v", err)
+	}
+	return db
+}
+
+// count runs a counting query (written with ? placeholders) on the read pool.
+func count(tb testing.TB, db *DB, query string, args ...any) int {
+	tb.Helper()
+	var n int
+	if err := db.r.QueryRowContext(context.Background(), db.q(query), args...).Scan(&n); err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// exec runs a statement on the write pool.
+func exec(tb testing.TB, db *DB, query string, args ...any) {
+	tb.Helper()
+	if _, err := db.w.ExecContext(context.Background(), db.q(query), args...); err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+}
+
+func migrationCount(tb testing.TB, dialect string) int {
+	tb.Helper()
+	dir := "migrations/sqlite"
+	if dialect == Postgres {
+		dir = "migrations/postgres"
+	}
+	files, err := fs.Glob(migrations, dir+"/*.sql")
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no migrations in %s: %v", dir, err)
+	}
+	return len(files)
+}
+
+func testMigrate(t *testing.T, newDSN func(t *testing.T) string) {
+	ctx := context.Background()
+	dsn := newDSN(t)
+	db := mustOpen(t, dsn)
+	want := migrationCount(t, db.Dialect())
+	if n, err := db.Migrate(ctx); err != nil || n != want {
+		t.Fatalf("first Migrate = %d, %v; want %d, nil", n, err, want)
+	}
+	if n, err := db.Migrate(ctx); err != nil || n != 0 {
+		t.Fatalf("second Migrate = %d, %v; want 0, nil", n, err)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM tenants`); got != 0 {
+		t.Errorf("tenants after Migrate = %d, want 0 (Migrate does not seed)", got)
+	}
+
+	if db.Dialect() != Postgres {
+		return // one process owns a SQLite file; replicas exist on PostgreSQL only
+	}
+	// Replicas starting together on a fresh database migrate exactly once.
+	dsn = newDSN(t)
+	var (
+		mu      sync.Mutex
+		applied int
+		wg      sync.WaitGroup
+	)
+	for range 4 {
+		replica := mustOpen(t, dsn)
+		wg.Go(func() {
+			n, err := replica.Migrate(ctx)
+			if err != nil {
+				t.Errorf("replica Migrate = %v", err)
+			}
+			mu.Lock()
+			applied += n
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if applied != want {
+		t.Errorf("replicas applied %d migrations in total, want %d", applied, want)
+	}
+}
+
+func mustCatalog(tb testing.TB) *tenancy.Catalog {
+	tb.Helper()
+	cat, err := tenancy.LoadCatalog()
+	if err != nil {
+		tb.Fatalf("LoadCatalog = %v", err)
+	}
+	return cat
+}
+
+func mustSeed(t *testing.T, db *DB, cat *tenancy.Catalog) {
+	t.Helper()
+	start := time.Now()
+	if err := db.SeedReference(context.Background(), cat); err != nil {
+		t.Fatalf("SeedReference = %v", err)
+	}
+	t.Logf("SeedReference on %s took %v", db.Dialect(), time.Since(start))
+}
+
+func testSeedReference(t *testing.T, newDSN func(t *testing.T) string) {
+	db, cat := mustDB(t, newDSN), mustCatalog(t)
+	mustSeed(t, db, cat)
+	if got := count(t, db, `SELECT COUNT(*) FROM tenants`); got != 17 {
+		t.Errorf("tenants = %d, want 17", got)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM courts`); got != 2752 {
+		t.Errorf("courts = %d, want 2752", got)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM meta WHERE key = 'catalog_version' AND value = ?`, cat.Version()); got != 1 {
+		t.Errorf("meta catalog_version rows with %s = %d, want 1", cat.Version(), got)
+	}
+
+	// A second seed with the same version is a no-op: it does not undo a change.
+	exec(t, db, `UPDATE courts SET name = 'changed' WHERE id = 'A1000'`)
+	mustSeed(t, db, cat)
+	if got := count(t, db, `SELECT COUNT(*) FROM courts WHERE name = 'changed'`); got != 1 {
+		t.Errorf("courts named 'changed' after second seed = %d, want 1 (no-op)", got)
+	}
+	// A different version upserts everything again.
+	exec(t, db, `UPDATE meta SET value = 'old' WHERE key = 'catalog_version'`)
+	mustSeed(t, db, cat)
+	if got := count(t, db, `SELECT COUNT(*) FROM courts WHERE name = 'changed'`); got != 0 {
+		t.Errorf("courts named 'changed' after reseed = %d, want 0", got)
+	}
+	if got := count(t, db, `SELECT COUNT(*) FROM courts`); got != 2752 {
+		t.Errorf("courts after reseed = %d, want 2752", got)
+	}
+}
+
+func testCourts(t *testing.T, newDSN func(t *testing.T) string) {
+	db, cat := mustDB(t, newDSN), mustCatalog(t)
+	mustSeed(t, db, cat)
+	// want filters the catalog in Go, the way DB.Courts must.
+	want := func(f CourtFilter) []tenancy.Court {
+		out := []tenancy.Court{}
+		for _, c := range cat.Courts() {
+			if (f.Tenant == "" || c.Tenant == f.Tenant) && (f.Type == "" || c.Type == f.Type) &&
+				(f.City == "" || strings.EqualFold(c.City, f.City)) &&
+				(f.IncludeInactive || c.Active) && (f.IncludeTest || !c.Test()) {
+				out = append(out, c)
+			}
+		}
+		slices.SortFunc(out, func(a, b tenancy.Court) int {
+			if c := strings.Compare(a.Name, b.Name); c != 0 {
+				return c
+			}
+			return strings.Compare(string(a.ID), string(b.ID))
+		})
+		return out
+	}
+	tests := []struct {
+		name string
+		f    CourtFilter
+	}{
+		{"all active", CourtFilter{}},
+		{"all", CourtFilter{IncludeInactive: true, IncludeTest: true}},
+		{"Bayern Amtsgerichte", CourtFilter{Tenant: "DE-BY", Type: "Amtsgericht"}},
+		{"Bayern with inactive", CourtFilter{Tenant: "DE-BY", IncludeInactive: true}},
+		{"Bund", CourtFilter{Tenant: "DE"}},
+		{"München", CourtFilter{City: "münchen"}},
+		{"test entries", CourtFilter{Type: "Testeintrag", IncludeTest: true}},
+		{"no match", CourtFilter{Tenant: "DE-HB", Type: "Bundesgerichtshof"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := db.Courts(context.Background(), tt.f)
+			if err != nil {
+				t.Fatalf("Courts(%+v) = %v", tt.f, err)
+			}
+			if diff := cmp.Diff(want(tt.f), got); diff != "" {
+				t.Errorf("Courts(%+v) mismatch (-want +got):\n%s", tt.f, diff)
+			}
+		})
+	}
+
+	by, err := db.Courts(context.Background(), CourtFilter{Tenant: "DE-BY", Type: "Amtsgericht"})
+	if err != nil || len(by) == 0 {
+		t.Fatalf("Courts(DE-BY Amtsgericht) = %d courts, %v; want some", len(by), err)
+	}
+	all, err := db.Courts(context.Background(), CourtFilter{IncludeInactive: true, IncludeTest: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	active, err := db.Courts(context.Background(), CourtFilter{IncludeTest: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2752 || len(active) >= len(all) {
+		t.Errorf("Courts: %d in all, %d active; want 2752 and fewer active", len(all), len(active))
+	}
+	for _, c := range active {
+		if !c.Active {
+			t.Errorf("Courts without IncludeInactive returned inactive %s", c.ID)
+		}
+	}
+}
+
+// wantIs fails unless errors.Is(err, want).
+func wantIs(t *testing.T, what string, err, want error) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Errorf("%s = %v, want error %v", what, err, want)
+	}
+}
