@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"justizcloud/tenancy"
 )
@@ -66,60 +65,4 @@ func (d *DB) SeedReference(ctx context.Context, cat *tenancy.Catalog) error {
 	d.log.Info("reference data seeded", "catalog_version", want, "previous", have,
 		"tenants", len(tenancy.Tenants()), "courts", len(courts))
 	return nil
-}
-
-// CourtFilter selects courts in DB.Courts. Zero fields do not filter. Its
-// fields mirror those of the catalog's in-memory filter.
-type CourtFilter struct {
-	Tenant          tenancy.ID // courts of this tenant; empty: all tenants
-	Type            string     // exact type, e.g. "Amtsgericht"
-	City            string     // exact city, compared case-insensitively
-	IncludeInactive bool       // also dissolved courts
-	IncludeTest     bool       // also the code list's test entries
-}
-
-// Courts lists the seeded courts that match f, ordered by name (byte order,
-// on both engines) and then ID. Nothing matching yields an empty list.
-func (d *DB) Courts(ctx context.Context, f CourtFilter) ([]tenancy.Court, error) {
-	var where []string
-	var args []any
-	if f.Tenant != "" {
-		where, args = append(where, "tenant = ?"), append(args, f.Tenant)
-	}
-	if f.Type != "" {
-		where, args = append(where, "type = ?"), append(args, f.Type)
-	}
-	if !f.IncludeInactive {
-		where = append(where, "active")
-	}
-	if !f.IncludeTest {
-		where = append(where, "category <> 'test'")
-	}
-	query := `SELECT id, tenant, name, type, city, active, federal, category, unit, related FROM courts`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY name, id"
-	rows, err := d.r.QueryContext(ctx, d.q(query), args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: courts: %w", err)
-	}
-	defer rows.Close()
-	out := []tenancy.Court{}
-	for rows.Next() {
-		var c tenancy.Court
-		if err := rows.Scan(&c.ID, &c.Tenant, &c.Name, &c.Type, &c.City, &c.Active, &c.Federal,
-			&c.Category, &c.Unit, &c.Related); err != nil {
-			return nil, fmt.Errorf("sqlstore: courts: %w", err)
-		}
-		// City is compared here: SQLite's lower() folds ASCII only.
-		if f.City != "" && !strings.EqualFold(c.City, f.City) {
-			continue
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: courts: %w", err)
-	}
-	return out, nil
 }

@@ -162,3 +162,27 @@ func parseRegisters(r io.Reader) ([]Register, error) {
 	}
 	return out, nil
 }
+
+// CourtFilter selects courts in Catalog.Find. Zero fields do not filter.
+type CourtFilter struct {
+	Tenant          ID
+	Type            string // exact type, e.g. "Amtsgericht"
+	City            string // exact city, case-insensitive
+	IncludeInactive bool   // also dissolved entries
+	IncludeTest     bool   // also the code list's test entries
+}
+
+// Find returns the courts matching f, ordered by name.
+func (c *Catalog) Find(f CourtFilter) []Court {
+	var out []Court
+	for _, ct := range c.courts {
+		if (f.Tenant != "" && ct.Tenant != f.Tenant) || (f.Type != "" && ct.Type != f.Type) ||
+			(f.City != "" && !strings.EqualFold(ct.City, f.City)) ||
+			(!f.IncludeInactive && !ct.Active) || (!f.IncludeTest && ct.Test()) {
+			continue
+		}
+		out = append(out, ct)
+	}
+	slices.SortFunc(out, func(a, b Court) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package akte
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"github.com/google/uuid"
+
+	"justizcloud/authz"
+	"justizcloud/blob"
+	"justizcloud/errs"
+	"justizcloud/tenancy"
+)
+
+// berlin is the time zone in which the year of an Aktenzeichen is counted.
+var berlin = mustLoadBerlin()
+
+func mustLoadBerlin() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		// time/tzdata is imported by main, so this only happens in a broken build.
+		panic(fmt.Sprintf("akte: time zone Europe/Berlin: %v", err))
+	}
+	return loc
+}
+
+var departmentRE = regexp.MustCompile(`^[0-9]{1,4}[a-zA-Z]{0,2}$`)
+
+// Service runs the use cases of cases and documents. It checks every request
+// with authz.May and keeps the blob store and the metadata store consistent.
+type Service struct {
+	store     Store
+	blobs     blob.Store
+	cat       *tenancy.Catalog
+	now       func() time.Time
+	log       *slog.Logger
+	maxUpload int64
+}
+
+// Options configure a Service.
+type Options struct {
+	MaxUpload int64 // largest document in bytes; 0 means 100 MiB
+	Now       func() time.Time
+	Logger    *slog.Logger
+}
+
+// NewService returns a service over the given stores.
+func NewService(st Store, blobs blob.Store, cat *tenancy.Catalog, o Options) *Service {
+	if o.MaxUpload <= 0 {
+		o.MaxUpload = 100 << 20
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: st, blobs: blobs, cat: cat, now: o.Now, log: o.Logger, maxUpload: o.MaxUpload}
+}
+
+// MaxUpload is the largest document size the service accepts, in bytes.
+func (s *Service) MaxUpload() int64 { return s.maxUpload }
+
+// NewCase is the input of CreateCase.
+type NewCase struct {
+	Court      tenancy.CourtID
+	Register   string // Registerzeichen, case-sensitive
+	Department string // Abteilung or Kammer; "1" when empty
+	Subject    string
+}
+
+// CreateCase registers a proceeding and assigns its Aktenzeichen.
+func (s *Service) CreateCase(ctx context.Context, sub authz.Subject, in NewCase) (Case, error) {
+	court, err := s.cat.Court(in.Court)
+	if err != nil {
+		return Case{}, fmt.Errorf("create case: %w: unknown court %q", errs.ErrInvalid, in.Court)
+	}
+	if err := authz.May(sub, authz.CreateCase, authz.Resource{Tenant: court.Tenant, Court: court.ID}); err != nil {
+		if errors.Is(err, errs.ErrNotFound) {
+			return Case{}, fmt.Errorf("create case: %w: court %s is not one of your courts", errs.ErrInvalid, court.ID)
+		}
+		return Case{}, fmt.Errorf("create case: %w", err)
+	}
+	if !court.Active {
+		return Case{}, fmt.Errorf("create case: %w: court %s (%s) is dissolved", errs.ErrInvalid, court.ID, court.Name)
+	}
+	reg, err := s.cat.Register(in.Register)
+	if err != nil {
+		return Case{}, fmt.Errorf("create case: %w", err)
+	}
+	if !court.Test() && !reg.Allows(court.Type) {
+		return Case{}, fmt.Errorf("create case: %w: Registerzeichen %q is not used at a %s (it is for %v)", errs.ErrInvalid, reg.Zeichen, court.Type, reg.CourtTypes)
+	}
+	dept := in.Department
+	if dept == "" {
+		dept = "1"
+	}
+	if !departmentRE.MatchString(dept) {
+		return Case{}, fmt.Errorf("create case: %w: department %q must be 1–4 digits, optionally followed by up to 2 letters", errs.ErrInvalid, dept)
+	}
+	subject, err := checkText("subject", in.Subject, 500, false)
+	if err != nil {
+		return Case{}, fmt.Errorf("create case: %w", err)
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Case{}, fmt.Errorf("create case: %w", err)
+	}
+	now := s.now().UTC()
+	c := Case{
+		ID:           CaseID(id.String()),
+		Tenant:       court.Tenant,
+		Court:        court.ID,
+		Aktenzeichen: Aktenzeichen{Department: dept, Register: reg.Zeichen, Year: now.In(berlin).Year()},
+		Subject:      subject,
+		CreatedAt:    now,
+		CreatedBy:    sub.ID,
+	}
+	c, err = s.store.CreateCase(ctx, c)
+	if err != nil {
+		return Case{}, fmt.Errorf("create case: %w", err)
+	}
+	return c, nil
+}
+
+// Case returns a case the subject may see.
+func (s *Service) Case(ctx context.Context, sub authz.Subject, id CaseID) (Case, error) {
+	c, err := s.store.Case(ctx, sub.Tenant, id)
+	if err != nil {
+		return Case{}, fmt.Errorf("case %s: %w", id, err)
+	}
+	if err := authz.May(sub, authz.ReadCase, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
+		return Case{}, fmt.Errorf("case %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// Cases lists the cases the subject may see, keyset-paginated.
+func (s *Service) Cases(ctx context.Context, sub authz.Subject, f CaseFilter) ([]Case, error) {
+	if sub.Court != "" {
+		if f.Court != "" && f.Court != sub.Court {
+			return nil, nil
+		}
+		f.Court = sub.Court
+	}
+	if err := authz.May(sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: f.Court}); err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	cs, err := s.store.Cases(ctx, sub.Tenant, f)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	return cs, nil
+}
+
+// NewDocument is the input of AddDocument.
+type NewDocument struct {
+	Case        CaseID
+	Filename    string
+	ContentType string
+	Body        io.Reader
+	// SHA256, when set, is the digest the client claims (Repr-Digest); the
+	// document is refused unless the received bytes match it.
+	SHA256      []byte
+	Predecessor DocumentID // set when this is a new version of an existing document
+}
+
+// AddDocument streams a document into the encrypted store and files it in the
+// case. On any failure — bad input, size limit, digest mismatch, a client that
+// goes away, a store error — nothing is left behind.
+func (s *Service) AddDocument(ctx context.Context, sub authz.Subject, in NewDocument) (Document, error) {
+	c, err := s.store.Case(ctx, sub.Tenant, in.Case)
+	if err != nil {
+		return Document{}, fmt.Errorf("add document to case %s: %w", in.Case, err)
+	}
+	if err := authz.May(sub, authz.AddDocument, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
+		return Document{}, fmt.Errorf("add document to case %s: %w", in.Case, err)
+	}
+	ct, err := NormalizeContentType(in.ContentType)
+	if err != nil {
+		return Document{}, fmt.Errorf("add document: %w", err)
+	}
+	if in.SHA256 != nil && len(in.SHA256) != sha256.Size {
+		return Document{}, fmt.Errorf("add document: %w: sha-256 digest must have 32 bytes", errs.ErrInvalid)
+	}
+	if in.Predecessor != "" {
+		p, err := s.store.Document(ctx, c.Tenant, in.Predecessor)
+		if err != nil || p.Case != c.ID {
+			return Document{}, fmt.Errorf("add document: %w: predecessor %s is not a document of case %s", errs.ErrInvalid, in.Predecessor, c.ID)
+		}
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Document{}, fmt.Errorf("add document: %w", err)
+	}
+	blobName, err := uuid.NewRandom()
+	if err != nil {
+		return Document{}, fmt.Errorf("add document: %w", err)
+	}
+	key := blob.Key{Tenant: c.Tenant, Name: blobName.String()}
+	if err := s.store.BeginUpload(ctx, Upload{Tenant: c.Tenant, Blob: key.Name, Case: c.ID, StartedAt: s.now().UTC()}); err != nil {
+		return Document{}, fmt.Errorf("add document: %w", err)
+	}
+	body := &meter{r: in.Body, h: sha256.New(), limit: s.maxUpload}
+	if err := s.blobs.Put(ctx, key, body); err != nil {
+		s.discard(ctx, key)
+		if body.err != nil { // the limit, not the store, failed the upload
+			err = body.err
+		}
+		return Document{}, fmt.Errorf("add document: store content: %w", err)
+	}
+	var sum [32]byte
+	body.h.Sum(sum[:0])
+	if in.SHA256 != nil && subtle.ConstantTimeCompare(sum[:], in.SHA256) != 1 {
+		s.discard(ctx, key)
+		return Document{}, fmt.Errorf("add document: %w: content does not match the announced sha-256 digest (received %x)", errs.ErrInvalid, sum)
+	}
+	d, err := s.store.CommitDocument(ctx, Document{
+		ID:          DocumentID(id.String()),
+		Tenant:      c.Tenant,
+		Case:        c.ID,
+		Filename:    SanitizeFilename(in.Filename),
+		ContentType: ct,
+		Size:        body.n,
+		SHA256:      sum,
+		Blob:        key.Name,
+		Predecessor: in.Predecessor,
+		CreatedAt:   s.now().UTC(),
+		CreatedBy:   sub.ID,
+	})
+	if err != nil {
+		s.discard(ctx, key)
+		return Document{}, fmt.Errorf("add document: %w", err)
+	}
+	return d, nil
+}
+
+// discard removes the blob and the upload intent of a failed upload. It runs
+// even when ctx is cancelled (the client went away); whatever it cannot remove
+// is left to SweepUploads.
+func (s *Service) discard(ctx context.Context, key blob.Key) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := s.blobs.Delete(ctx, key); err != nil {
+		s.log.Warn("discard upload: delete blob", "blob", key.String(), "err", err)
+		return // keep the intent, so the sweeper retries
+	}
+	if err := s.store.AbortUpload(ctx, key.Tenant, key.Name); err != nil {
+		s.log.Warn("discard upload: abort intent", "blob", key.String(), "err", err)
+	}
+}
+
+// SweepUploads discards uploads that started before the given time and never
+// committed (the server was killed mid-upload). It returns how many it removed.
+func (s *Service) SweepUploads(ctx context.Context, before time.Time) (int, error) {
+	ups, err := s.store.StaleUploads(ctx, before)
+	if err != nil {
+		return 0, fmt.Errorf("sweep uploads: %w", err)
+	}
+	n := 0
+	for _, u := range ups {
+		key := blob.Key{Tenant: u.Tenant, Name: u.Blob}
+		if err := s.blobs.Delete(ctx, key); err != nil {
+			return n, fmt.Errorf("sweep uploads: delete %s: %w", key, err)
+		}
+		if err := s.store.AbortUpload(ctx, u.Tenant, u.Blob); err != nil {
+			return n, fmt.Errorf("sweep uploads: %w", err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Document returns a document's metadata if the subject may see it.
+func (s *Service) Document(ctx context.Context, sub authz.Subject, id DocumentID) (Document, error) {
+	d, err := s.store.Document(ctx, sub.Tenant, id)
+	if err != nil {
+		return Document{}, fmt.Errorf("document %s: %w", id, err)
+	}
+	c, err := s.store.Case(ctx, d.Tenant, d.Case)
+	if err != nil {
+		return Document{}, fmt.Errorf("document %s: case: %w", id, err)
+	}
+	if err := authz.May(sub, authz.ReadDocument, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
+		return Document{}, fmt.Errorf("document %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// Documents lists the documents of a case the subject may see.
+func (s *Service) Documents(ctx context.Context, sub authz.Subject, id CaseID) ([]Document, error) {
+	c, err := s.Case(ctx, sub, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := authz.May(sub, authz.ReadDocument, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
+		return nil, fmt.Errorf("documents of case %s: %w", id, err)
+	}
+	ds, err := s.store.Documents(ctx, c.Tenant, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("documents of case %s: %w", id, err)
+	}
+	return ds, nil
+}
+
+// Content opens a document's bytes for reading and seeking (for Range
+// requests). The caller closes it.
+func (s *Service) Content(ctx context.Context, sub authz.Subject, id DocumentID) (Document, *blob.Seeker, error) {
+	d, err := s.Document(ctx, sub, id)
+	if err != nil {
+		return Document{}, nil, err
+	}
+	rs := blob.NewSeeker(ctx, s.blobs, blob.Key{Tenant: d.Tenant, Name: d.Blob}, d.Size)
+	return d, rs, nil
+}
+
+// meter counts and hashes what passes through and enforces the size limit.
+type meter struct {
+	r     io.Reader
+	h     hash.Hash
+	n     int64
+	limit int64
+	err   error // set when the limit was exceeded
+}
+
+func (m *meter) Read(p []byte) (int, error) {
+	if m.err != nil {
+		return 0, m.err
+	}
+	n, err := m.r.Read(p)
+	m.n += int64(n)
+	if m.n > m.limit {
+		m.err = fmt.Errorf("%w: document is larger than %d bytes", errs.ErrTooLarge, m.limit)
+		return 0, m.err
+	}
+	m.h.Write(p[:n])
+	return n, err
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// IngestOptions size the ingest benchmark.
+type IngestOptions struct {
+	Exe        string // the justizcloud binary to start as server
+	Dir        string // scratch folder for the server's data and the disk limit
+	LargeSize  int64  // size of a large document (8 MiB)
+	LargeCount int    // large documents per run
+	SmallSize  int64  // size of a small document (20 KiB)
+	SmallCount int    // small documents per run
+	Clients    int    // concurrent clients for small documents
+	StreamSize int64  // one document of this size is streamed to measure peak RSS; 0 skips
+	Runs       int
+	Progress   io.Writer // one line per step; nil for none
+}
+
+// IngestRun holds the figures of one run.
+type IngestRun struct {
+	CryptoLimit float64 // bytes/s, AES-256-GCM + SHA-256 on one core
+	DiskLimit   float64 // bytes/s, fsync'ed sequential writes
+	Large       float64 // bytes/s through the API
+	Small       float64 // documents/s through the API
+	PeakRSS     int64   // bytes, server VmHWM over the whole run (incl. the stream)
+	Streamed    int64   // bytes of the streamed document
+}
+
+// LargeRatio is Large divided by the lower of the two machine limits.
+func (r IngestRun) LargeRatio() float64 { return r.Large / min(r.CryptoLimit, r.DiskLimit) }
+
+// Ingest runs the benchmark o.Runs times, each against a fresh server.
+func Ingest(ctx context.Context, o IngestOptions) ([]IngestRun, error) {
+	var runs []IngestRun
+	for i := range o.Runs {
+		r, err := ingestOnce(ctx, o, i)
+		if err != nil {
+			return runs, fmt.Errorf("run %d: %w", i+1, err)
+		}
+		runs = append(runs, r)
+	}
+	return runs, nil
+}
+
+func (o IngestOptions) logf(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, format+"\n", args...)
+	}
+}
+
+func ingestOnce(ctx context.Context, o IngestOptions, i int) (IngestRun, error) {
+	var r IngestRun
+	var err error
+	o.logf("run %d: machine limits", i+1)
+	if r.CryptoLimit, err = CryptoLimit(time.Second); err != nil {
+		return r, fmt.Errorf("crypto limit: %w", err)
+	}
+	if r.DiskLimit, err = DiskLimit(o.Dir, o.LargeSize, max(4, o.LargeCount)); err != nil {
+		return r, fmt.Errorf("disk limit: %w", err)
+	}
+	data, err := os.MkdirTemp(o.Dir, "ingest-")
+	if err != nil {
+		return r, err
+	}
+	defer os.RemoveAll(data)
+	srv, err := StartServer(ctx, o.Exe, data)
+	if err != nil {
+		return r, err
+	}
+	defer srv.Stop()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}
+	caseID, err := srv.CreateCase(ctx, client)
+	if err != nil {
+		return r, err
+	}
+
+	o.logf("run %d: %d × %d-byte documents, 1 client", i+1, o.LargeCount, o.LargeSize)
+	large := make([]byte, o.LargeSize)
+	_, _ = rand.Read(large)
+	start := time.Now()
+	for range o.LargeCount {
+		if err := upload(ctx, client, srv, caseID, bytes.NewReader(large), o.LargeSize); err != nil {
+			return r, err
+		}
+	}
+	r.Large = float64(o.LargeSize) * float64(o.LargeCount) / time.Since(start).Seconds()
+
+	o.logf("run %d: %d × %d-byte documents, %d clients", i+1, o.SmallCount, o.SmallSize, o.Clients)
+	small := make([]byte, o.SmallSize)
+	_, _ = rand.Read(small)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errc := make(chan error, o.Clients)
+	start = time.Now()
+	for range o.Clients {
+		wg.Go(func() {
+			for next.Add(1) <= int64(o.SmallCount) {
+				if err := upload(ctx, client, srv, caseID, bytes.NewReader(small), o.SmallSize); err != nil {
+					errc <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errc)
+	if err := <-errc; err != nil {
+		return r, err
+	}
+	r.Small = float64(o.SmallCount) / time.Since(start).Seconds()
+
+	if o.StreamSize > 0 {
+		o.logf("run %d: streaming one %d-byte document", i+1, o.StreamSize)
+		body := io.LimitReader(&prng{r: mrand.NewChaCha8([32]byte{byte(i)})}, o.StreamSize)
+		if err := upload(ctx, client, srv, caseID, body, o.StreamSize); err != nil {
+			return r, err
+		}
+		r.Streamed = o.StreamSize
+	}
+	if r.PeakRSS, err = srv.PeakRSS(); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+func upload(ctx context.Context, c *http.Client, s *Server, caseID string, body io.Reader, size int64) error {
+	req, err := http.NewRequestWithContext(ctx, "POST", s.URL+"/api/v1/cases/"+caseID+"/documents", body)
+	if err != nil {
+		return err
+	}
+	req.ContentLength = size
+	req.Header.Set("Authorization", "Bearer "+s.Token)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set("Content-Disposition", `attachment; filename="bench.bin"`)
+	resp, err := c.Do(req)
+	if err != nil {
+		return fmt.Errorf("upload: %w", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("upload: %s: %s", resp.Status, bytes.TrimSpace(b))
+	}
+	return nil
+}
+
+// prng is an endless stream of pseudo-random bytes that costs no memory.
+type prng struct{ r *mrand.ChaCha8 }
+
+func (p *prng) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// Median returns the median of f over runs.
+func Median(runs []IngestRun, f func(IngestRun) float64) float64 {
+	v := make([]float64, len(runs))
+	for i, r := range runs {
+		v[i] = f(r)
+	}
+	slices.Sort(v)
+	if len(v) == 0 {
+		return 0
+	}
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}

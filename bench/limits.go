@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+// Package bench measures the platform through its real interfaces and sets
+// every figure beside a limit of the same machine measured in the same run,
+// so that results from noisy shared machines can be compared as ratios.
+package bench
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+)
+
+// segment is the plaintext segment size of the blob encryption.
+const segment = 64 << 10
+
+// CryptoLimit measures AES-256-GCM sealing plus SHA-256 hashing of the same
+// bytes on one core, in bytes per second: the work the server must do per byte.
+func CryptoLimit(d time.Duration) (float64, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return 0, err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return 0, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return 0, err
+	}
+	buf := make([]byte, 8<<20)
+	if _, err := rand.Read(buf); err != nil {
+		return 0, err
+	}
+	out := make([]byte, 0, segment+gcm.Overhead())
+	nonce := make([]byte, gcm.NonceSize())
+	var n int64
+	start := time.Now()
+	for time.Since(start) < d {
+		h := sha256.New()
+		for off := 0; off < len(buf); off += segment {
+			seg := buf[off : off+segment]
+			h.Write(seg)
+			nonce[0]++
+			out = gcm.Seal(out[:0], nonce, seg, nil)
+		}
+		_ = h.Sum(nil)
+		n += int64(len(buf))
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// DiskLimit measures fsync'ed sequential writes in dir: files of fileSize
+// bytes, each written in 1 MiB chunks and fsync'ed, as the server writes
+// documents. It returns bytes per second and removes its files.
+func DiskLimit(dir string, fileSize int64, files int) (float64, error) {
+	buf := make([]byte, 1<<20)
+	if _, err := rand.Read(buf); err != nil {
+		return 0, err
+	}
+	tmp, err := os.MkdirTemp(dir, "disklimit-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+	start := time.Now()
+	for i := range files {
+		f, err := os.Create(filepath.Join(tmp, fmt.Sprint(i)))
+		if err != nil {
+			return 0, err
+		}
+		for w := int64(0); w < fileSize; w += int64(len(buf)) {
+			if _, err := f.Write(buf[:min(int64(len(buf)), fileSize-w)]); err != nil {
+				f.Close()
+				return 0, err
+			}
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return 0, err
+		}
+		if err := f.Close(); err != nil {
+			return 0, err
+		}
+	}
+	return float64(fileSize) * float64(files) / time.Since(start).Seconds(), nil
+}

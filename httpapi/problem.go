@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"syscall"
+
+	"justizcloud/errs"
+)
+
+// problem is an RFC 9457 problem details object.
+type problem struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail,omitempty"`
+	Instance  string `json:"instance,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// statusOf maps an error to an HTTP status. It is the only place that does.
+func statusOf(err error) int {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.Is(err, errs.ErrTooLarge), errors.As(err, &mbe):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, errs.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, errs.ErrInvalid):
+		return http.StatusBadRequest
+	case errors.Is(err, errs.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, errs.ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, errs.ErrUnauthenticated):
+		return http.StatusUnauthorized
+	case errors.Is(err, errs.ErrGone):
+		return http.StatusGone
+	case errors.Is(err, syscall.ENOSPC):
+		return http.StatusInsufficientStorage
+	case errors.Is(err, context.Canceled):
+		return 499 // client closed the request; never seen by the client
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// writeError answers with a problem document. Client errors carry the error's
+// message, which names the offending input; server errors are logged in full
+// and shown only as "internal error".
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	status := statusOf(err)
+	p := problem{
+		Type:      "about:blank",
+		Title:     http.StatusText(status),
+		Status:    status,
+		Instance:  r.URL.Path,
+		RequestID: requestID(r.Context()),
+	}
+	switch {
+	case status == 499:
+		log.InfoContext(r.Context(), "client went away", "err", err)
+		return
+	case status >= 500:
+		log.ErrorContext(r.Context(), "request failed", "status", status, "err", err)
+		if status == http.StatusInsufficientStorage {
+			p.Detail = "storage is full; the document was not stored"
+		} else {
+			p.Detail = "internal error"
+		}
+	case status == http.StatusNotFound:
+		p.Detail = "no such object" // never say whether it exists elsewhere
+	case status == http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="justizcloud"`)
+		p.Detail = "a valid bearer token is required"
+	default:
+		p.Detail = err.Error()
+	}
+	if p.Title == "" {
+		p.Title = "Client Closed Request"
+	}
+	writeJSONStatus(w, "application/problem+json", status, p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONStatus(w, "application/json", status, v)
+}
+
+func writeJSONStatus(w http.ResponseWriter, contentType string, status int, v any) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // the client may be gone; nothing left to tell it
+}

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package httpapi
+
+import "net/http"
+
+// route is one entry of the route table. The OpenAPI document lists exactly
+// these routes (checked by a test).
+type route struct {
+	method  string
+	pattern string
+	auth    bool
+	handler http.HandlerFunc
+}
+
+// routes is the one route table of the API.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/healthz", false, s.healthz},
+		{"GET", "/readyz", false, s.readyz},
+		{"GET", "/api/v1/openapi.json", true, s.openapi},
+		{"GET", "/api/v1/tenants", true, s.listTenants},
+		{"GET", "/api/v1/courts", true, s.listCourts},
+		{"GET", "/api/v1/courts/{id}", true, s.getCourt},
+		{"POST", "/api/v1/cases", true, s.createCase},
+		{"GET", "/api/v1/cases", true, s.listCases},
+		{"GET", "/api/v1/cases/{id}", true, s.getCase},
+		{"POST", "/api/v1/cases/{id}/documents", true, s.addDocument},
+		{"GET", "/api/v1/cases/{id}/documents", true, s.listDocuments},
+		{"GET", "/api/v1/documents/{id}", true, s.getDocument},
+		{"GET", "/api/v1/documents/{id}/content", true, s.getContent},
+	}
+}
