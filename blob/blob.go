@@ -23,6 +23,7 @@ type Key struct {
 	Name   string
 }
 
+// String returns "tenant/name", for messages.
 func (k Key) String() string { return string(k.Tenant) + "/" + k.Name }
 
 // Validate checks that the key is safe to use as a path or object name:
@@ -66,6 +67,9 @@ type Store interface {
 
 // RangeGetter is an optional upgrade of Store: it reads length bytes starting
 // at offset (length < 0 means to the end) without reading what comes before.
+// A range that reaches past the end is cut at the end; an offset equal to the
+// size gives an empty reader; a negative offset or one beyond the size wraps
+// errs.ErrInvalid; a missing key wraps errs.ErrNotFound (blobtest checks this).
 type RangeGetter interface {
 	GetRange(ctx context.Context, key Key, offset, length int64) (io.ReadCloser, error)
 }

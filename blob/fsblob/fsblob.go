@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+// Package fsblob stores blobs as files below one local directory:
+//
+//	<dir>/objects/<tenant>/<first two characters of the name>/<name>
+//	<dir>/tmp/put-*   (uploads in progress, or left behind by a killed process)
+//
+// A Put writes a temporary file, fsyncs it, renames it into place and fsyncs
+// the directory, so a blob is either wholly there or not at all, also after a
+// crash. The directory must be on a local POSIX file system with atomic
+// rename (not NFS with close-to-open caching, not a case-insensitive file
+// system). Temporary files of a killed process are removed by CleanTemp.
+package fsblob
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"justizcloud/blob"
+	"justizcloud/errs"
+)
+
+var (
+	_ blob.Store       = (*Store)(nil)
+	_ blob.RangeGetter = (*Store)(nil)
+)
+
+// Store is a blob.Store on a local directory. It is safe for concurrent use,
+// also by several processes sharing the directory.
+type Store struct {
+	tmp     string // <dir>/tmp
+	objects string // <dir>/objects
+}
+
+// Open prepares dir (creating it and its tmp and objects subdirectories with
+// mode 0700 if needed) and returns a store on it.
+func Open(dir string) (*Store, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("fsblob open: %w: empty directory", errs.ErrInvalid)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("fsblob open %s: %w", dir, err)
+	}
+	s := &Store{tmp: filepath.Join(abs, "tmp"), objects: filepath.Join(abs, "objects")}
+	for _, d := range []string{abs, s.tmp, s.objects} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, fmt.Errorf("fsblob open: %w", err)
+		}
+	}
+	if err := syncDir(abs); err != nil {
+		return nil, fmt.Errorf("fsblob open: %w", err)
+	}
+	return s, nil
+}
+
+// shard is the directory level below the tenant that keeps directories
+// small. Names are at least one character long; "_" cannot start a name, so
+// the padding never collides with a real two-character prefix of another
+// name in a way that matters (they only share a directory).
+func shard(name string) string {
+	if len(name) < 2 {
+		return name + "_"
+	}
+	return name[:2]
+}
+
+// path returns the directory and the file name of a validated key.
+func (s *Store) path(key blob.Key) (dir, file string) {
+	dir = filepath.Join(s.objects, string(key.Tenant), shard(key.Name))
+	return dir, filepath.Join(dir, key.Name)
+}
+
+func check(ctx context.Context, op string, key blob.Key) error {
+	if err := key.Validate(); err != nil {
+		return fmt.Errorf("fsblob %s: %w", op, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("fsblob %s %s: %w", op, key, err)
+	}
+	return nil
+}
+
+// Put stores r under key atomically. Errors of the file system are wrapped,
+// so errors.Is(err, syscall.ENOSPC) reports a full disk. If Put fails after
+// the rename (fsync of the directory), the blob is visible but possibly not
+// durable, and the error is returned all the same.
+func (s *Store) Put(ctx context.Context, key blob.Key, r io.Reader) (err error) {
+	if err := check(ctx, "put", key); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(s.tmp, "put-*")
+	if err != nil {
+		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err := copyContext(ctx, f, r); err != nil {
+		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	dir, file := s.path(key)
+	if err := s.mkdirs(key); err != nil {
+		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	// The last moment at which a cancellation can still leave nothing behind.
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	if err := os.Rename(f.Name(), file); err != nil {
+		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	committed = true
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	return nil
+}
+
+// mkdirs creates the tenant and shard directories of key and fsyncs the
+// parent of every directory it created, so that the entry survives a crash.
+func (s *Store) mkdirs(key blob.Key) error {
+	parent := s.objects
+	for _, part := range []string{string(key.Tenant), shard(key.Name)} {
+		d := filepath.Join(parent, part)
+		switch err := os.Mkdir(d, 0o700); {
+		case err == nil:
+			if err := syncDir(parent); err != nil {
+				return err
+			}
+		case errors.Is(err, fs.ErrExist):
+		default:
+			return err
+		}
+		parent = d
+	}
+	return nil
+}
+
+// Get opens the blob; the reader is an *os.File.
+func (s *Store) Get(ctx context.Context, key blob.Key) (io.ReadCloser, error) {
+	if err := check(ctx, "get", key); err != nil {
+		return nil, err
+	}
+	_, file := s.path(key)
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, mapErr("get", key, err)
+	}
+	return f, nil
+}
+
+// GetRange implements blob.RangeGetter with an io.SectionReader on the file.
+func (s *Store) GetRange(ctx context.Context, key blob.Key, offset, length int64) (io.ReadCloser, error) {
+	if err := check(ctx, "get range", key); err != nil {
+		return nil, err
+	}
+	if offset < 0 {
+		return nil, fmt.Errorf("fsblob get range %s: %w: negative offset %d", key, errs.ErrInvalid, offset)
+	}
+	_, file := s.path(key)
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, mapErr("get range", key, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("fsblob get range %s: %w", key, err)
+	}
+	size := fi.Size()
+	if offset > size {
+		f.Close()
+		return nil, fmt.Errorf("fsblob get range %s: %w: offset %d beyond size %d", key, errs.ErrInvalid, offset, size)
+	}
+	n := size - offset
+	if length >= 0 && length < n {
+		n = length
+	}
+	return &section{SectionReader: io.NewSectionReader(f, offset, n), f: f}, nil
+}
+
+type section struct {
+	*io.SectionReader
+	f *os.File
+}
+
+func (s *section) Close() error { return s.f.Close() }
+
+// Stat reports the size of the file.
+func (s *Store) Stat(ctx context.Context, key blob.Key) (blob.Info, error) {
+	if err := check(ctx, "stat", key); err != nil {
+		return blob.Info{}, err
+	}
+	_, file := s.path(key)
+	fi, err := os.Stat(file)
+	if err != nil {
+		return blob.Info{}, mapErr("stat", key, err)
+	}
+	return blob.Info{Size: fi.Size()}, nil
+}
+
+// Delete removes the file and fsyncs its directory. Empty directories stay.
+func (s *Store) Delete(ctx context.Context, key blob.Key) error {
+	if err := check(ctx, "delete", key); err != nil {
+		return err
+	}
+	dir, file := s.path(key)
+	if err := os.Remove(file); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("fsblob delete %s: %w", key, err)
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("fsblob delete %s: %w", key, err)
+	}
+	return nil
+}
+
+// CleanTemp removes temporary files older than olderThan, which a process
+// killed during a Put leaves behind, and reports how many it removed.
+// olderThan 0 removes all of them, including those of Puts in progress (which
+// then fail): use it only when no other process uses the directory, e.g. at
+// startup.
+func (s *Store) CleanTemp(olderThan time.Duration) (int, error) {
+	entries, err := os.ReadDir(s.tmp)
+	if err != nil {
+		return 0, fmt.Errorf("fsblob clean temp: %w", err)
+	}
+	cutoff := time.Now().Add(-olderThan)
+	removed := 0
+	var errList []error
+	for _, e := range entries {
+		if olderThan > 0 {
+			fi, err := e.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // finished meanwhile
+			}
+			if err != nil {
+				errList = append(errList, err)
+				continue
+			}
+			if !fi.ModTime().Before(cutoff) {
+				continue
+			}
+		}
+		switch err := os.Remove(filepath.Join(s.tmp, e.Name())); {
+		case err == nil:
+			removed++
+		case errors.Is(err, fs.ErrNotExist):
+		default:
+			errList = append(errList, err)
+		}
+	}
+	if err := errors.Join(errList...); err != nil {
+		return removed, fmt.Errorf("fsblob clean temp: %w", err)
+	}
+	return removed, nil
+}
+
+func mapErr(op string, key blob.Key, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("fsblob %s %s: %w", op, key, errs.ErrNotFound)
+	}
+	return fmt.Errorf("fsblob %s %s: %w", op, key, err)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	if err := d.Sync(); err != nil {
+		d.Close()
+		return err
+	}
+	return d.Close()
+}
+
+// copyContext copies r to w and stops at the first write after ctx ended.
+// A reader that implements io.WriterTo (such as the encrypting decorator's,
+// which writes whole sealed segments) keeps its fast path.
+func copyContext(ctx context.Context, w io.Writer, r io.Reader) (int64, error) {
+	cw := &ctxWriter{ctx: ctx, w: w}
+	if wt, ok := r.(io.WriterTo); ok {
+		return wt.WriteTo(cw)
+	}
+	return io.CopyBuffer(cw, onlyReader{r}, make([]byte, 128<<10))
+}
+
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// onlyReader hides other methods of a reader from io.CopyBuffer.
+type onlyReader struct{ io.Reader }
