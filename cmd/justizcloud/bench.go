@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+
+	"justizcloud/bench"
+)
+
+func runBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "ingest" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			fmt.Fprintln(stdout, "Usage: justizcloud bench ingest [flags]   (see justizcloud bench ingest --help)")
+			return nil
+		}
+		return errors.New("usage: justizcloud bench ingest [flags]")
+	}
+	o := bench.IngestOptions{}
+	large, small, stream := byteSize(8<<20), byteSize(20<<10), byteSize(2<<30)
+	fs := newFlagSet("bench ingest", "Starts a server on the embedded default (encryption and fsync on), uploads\nthrough the real HTTP API and prints throughput beside this machine's own\nlimits measured in the same run: AES-256-GCM + SHA-256 on one core, and\nfsync'ed sequential disk writes. Prints each run and the medians.", stderr)
+	fs.StringVar(&o.Dir, "dir", os.TempDir(), "scratch folder (needs room for --stream plus the documents)")
+	fs.Var(&large, "large", "size of a large document")
+	fs.IntVar(&o.LargeCount, "large-count", 32, "large documents per run")
+	fs.Var(&small, "small", "size of a small document")
+	fs.IntVar(&o.SmallCount, "small-count", 5000, "small documents per run")
+	fs.IntVar(&o.Clients, "clients", 16, "concurrent clients for small documents")
+	fs.Var(&stream, "stream", "one document of this size is streamed to measure the server's peak RSS (0 skips)")
+	fs.IntVar(&o.Runs, "runs", 3, "runs; medians are reported")
+	if err := loadFlags(fs, args[1:], func(string) string { return "" }); err != nil {
+		return err
+	}
+	if o.Runs < 1 || o.LargeCount < 1 || o.SmallCount < 1 || o.Clients < 1 {
+		return errors.New("--runs, --large-count, --small-count and --clients must be at least 1")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	o.Exe, o.LargeSize, o.SmallSize, o.StreamSize, o.Progress = exe, int64(large), int64(small), int64(stream), stderr
+	runs, err := bench.Ingest(ctx, o)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "run\tcrypto 1 core MB/s\tdisk fsync MB/s\t%s docs MB/s\tratio to lower limit\t%s docs/s (%d clients)\tpeak RSS MB (%s streamed)\t\n",
+		humanSize(o.LargeSize), humanSize(o.SmallSize), o.Clients, humanSize(o.StreamSize))
+	row := func(name string, c, d, l, ratio, s, rss float64) {
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.0f %%\t%.0f\t%.0f\t\n", name, c/1e6, d/1e6, l/1e6, ratio*100, s, rss/1e6)
+	}
+	for i, r := range runs {
+		row(fmt.Sprint(i+1), r.CryptoLimit, r.DiskLimit, r.Large, r.LargeRatio(), r.Small, float64(r.PeakRSS))
+	}
+	med := func(f func(bench.IngestRun) float64) float64 { return bench.Median(runs, f) }
+	row("median", med(func(r bench.IngestRun) float64 { return r.CryptoLimit }), med(func(r bench.IngestRun) float64 { return r.DiskLimit }),
+		med(func(r bench.IngestRun) float64 { return r.Large }), med(bench.IngestRun.LargeRatio),
+		med(func(r bench.IngestRun) float64 { return r.Small }), med(func(r bench.IngestRun) float64 { return float64(r.PeakRSS) }))
+	return tw.Flush()
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	default:
+		return fmt.Sprintf("%d B", n)
+	}
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"justizcloud/akte"
+	"justizcloud/httpapi"
+	"justizcloud/identity"
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg config
+	cfg.MaxUpload = 100 << 20
+	fs := newFlagSet("serve", "Runs the API server. With no flags: 127.0.0.1:8080, SQLite and encrypted\nfiles under ./data, demo data seeded on first start.", stderr)
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
+	cfg.storageFlags(fs)
+	fs.Var(&cfg.MaxUpload, "max-upload", "largest document accepted (e.g. 100MiB)")
+	fs.DurationVar(&cfg.UploadTimeout, "upload-timeout", time.Hour, "uploads unfinished after this long are discarded")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long in-flight requests may finish")
+	fs.BoolVar(&cfg.Demo, "demo", true, "seed demo cases and documents on first start")
+	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
+	if err := loadFlags(fs, args, getenv); err != nil {
+		return err
+	}
+	if err := cfg.validateStorage(); err != nil {
+		return err
+	}
+	log, err := newLogger(cfg.LogLevel, cfg.LogFormat, stderr)
+	if err != nil {
+		return err
+	}
+
+	embedded := cfg.Blob == "fs"
+	if embedded {
+		lock, err := lockData(cfg.Data)
+		if err != nil {
+			return err
+		}
+		defer lock.Close()
+	}
+	b, err := openBackends(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: int64(cfg.MaxUpload), Logger: log})
+
+	// What a killed predecessor left behind: with the data folder locked, every
+	// temp file and unfinished upload is an orphan; shared backends wait for the timeout.
+	sweepBefore := time.Now().Add(-cfg.UploadTimeout)
+	if embedded {
+		sweepBefore = time.Now()
+		if n, err := b.fs.CleanTemp(0); err != nil {
+			return err
+		} else if n > 0 {
+			log.Info("removed temp files of an earlier run", "files", n)
+		}
+	}
+	if n, err := svc.SweepUploads(ctx, sweepBefore); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("discarded unfinished uploads of an earlier run", "uploads", n)
+	}
+
+	tokens := identity.NewTokens(b.db, time.Now)
+	if cfg.Demo {
+		if err := seedDemo(ctx, b.db, svc, log); err != nil {
+			return err
+		}
+	}
+
+	api := httpapi.New(httpapi.Deps{
+		Akte: svc, Tokens: tokens, Catalog: b.cat, Logger: log,
+		Ready: func(ctx context.Context) error {
+			if err := b.db.Ping(ctx); err != nil {
+				return err
+			}
+			_, err := b.inner.Stat(ctx, readinessKey)
+			if err != nil && !isNotFound(err) {
+				return err
+			}
+			return nil
+		},
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	go sweepLoop(ctx, svc, cfg.UploadTimeout, log)
+
+	url := "http://" + ln.Addr().String()
+	log.Info("listening", "url", url, "data", cfg.Data, "db", dbKind(cfg.DB), "blob", cfg.Blob)
+	fmt.Fprintf(stdout, "Justizcloud listens on %s\n", url)
+	if cfg.Demo {
+		fmt.Fprintf(stdout, "Get a demo token with:\n  justizcloud token create --data %s --tenant DE-BY --role geschaeftsstelle\n", cfg.Data)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		// Uploads still running are cut off; their handlers discard what they wrote.
+		srv.Close()
+		wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer wcancel()
+		if werr := api.Wait(wctx); werr != nil {
+			log.Warn("requests still running at exit; the next start sweeps them", "err", werr)
+		}
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweepLoop discards uploads abandoned by crashed replicas, every few minutes.
+func sweepLoop(ctx context.Context, svc *akte.Service, timeout time.Duration, log *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := svc.SweepUploads(ctx, time.Now().Add(-timeout)); err != nil {
+				log.Warn("sweep uploads", "err", err)
+			} else if n > 0 {
+				log.Info("discarded abandoned uploads", "uploads", n)
+			}
+		}
+	}
+}
+
+func newLogger(level, format string, w io.Writer) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, fmt.Errorf("--log-format must be text or json")
+	}
+}
+
+// dbKind names the database without its credentials, for the log.
+func dbKind(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres") {
+		return "postgres"
+	}
+	return "sqlite"
+}
