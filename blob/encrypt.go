@@ -14,21 +14,30 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"sync"
 
 	"justizcloud/errs"
 	"justizcloud/keys"
+	"justizcloud/tenancy"
 )
 
 var (
 	_ Store       = (*Encrypted)(nil)
 	_ RangeGetter = (*Encrypted)(nil)
+	_ Lister      = (*Encrypted)(nil)
 )
 
 const (
 	dekSize = 32
 	// getAttempts bounds the retries of a read that races with Puts of the same key.
 	getAttempts = 5
+	// versionLen is the length of the hex digits that name a version.
+	versionLen = 16
+	// maxEncryptedNameLen is the longest caller name Encrypted accepts, so
+	// that "<name>_<version>" is a valid name of the inner store.
+	maxEncryptedNameLen = maxNameLen - 1 - versionLen
 )
 
 // Encrypted is the encrypting decorator: envelope encryption with a fresh
@@ -36,40 +45,56 @@ const (
 // keys.Keyring and kept in keys.DataKeys under the caller's tenant and name;
 // the content is stream-encrypted with AES-256-GCM in 64 KiB segments (see
 // ErrCorrupt and the format description in stream.go). The inner store
-// sees only ciphertext and opaque names. Encrypted passes blobtest.Run.
+// sees only ciphertext and the caller's names with a version suffix.
+// Encrypted passes blobtest.Run.
 //
-// Object names. The ciphertext is stored in the inner store under the
-// caller's tenant and a name derived from the DEK with HKDF-SHA256 (64 hex
-// digits), different for every Put. Keeping the caller's name would be safe
-// too (it is a random ID), but a fixed name cannot give atomic overwrites:
-// between replacing the ciphertext and replacing the data key, readers would
-// see a ciphertext that does not match its key. With a name per version, a
-// Put writes the new ciphertext, then switches the data key (the commit
-// point), then deletes the previous ciphertext. Readers that lose that race
-// find their ciphertext gone, notice that the data key changed and read
-// again. The price: Stat and Delete look up and unwrap the data key before
-// they can name the ciphertext, and the name survives re-wrapping of data
-// keys (it depends on the DEK, not on its wrapping).
+// Object names. Each Put stores its ciphertext in the inner store under the
+// caller's tenant and the name "<name>_<version>", where version is 16
+// lowercase hex digits derived from the DEK with HKDF-SHA256, so it differs
+// for every Put and survives re-wrapping of data keys. The inner store
+// learns the caller's names, which are random IDs that say nothing about the
+// content (see Key), but not which version is current. A fixed name cannot
+// give atomic overwrites: between replacing the ciphertext and replacing the
+// data key, readers would see a ciphertext that does not match its key. With
+// a name per version, a Put lists the versions already there, writes the new
+// ciphertext, switches the data key (the commit point) and then deletes the
+// versions it listed. Readers that lose that race find their ciphertext gone,
+// notice that the data key changed and read again. Get, GetRange and Stat
+// look up and unwrap the data key to name the current version; Delete needs
+// no data key, because it finds every version by listing "<name>_" in the
+// inner store (which is therefore a ListingStore). Caller names have at most
+// 143 characters, so that the version names fit Key's limit of 160.
 //
-// Consequences. If deleting the previous ciphertext fails, or two Puts of the
-// same key race, an orphaned ciphertext may remain; its DEK is gone, so it is
-// unreadable garbage. After Shred the ciphertext can no longer be named, so
-// Delete then removes only the remembered key; the ciphertext stays in the
-// inner store (unreadable) until the tenant's objects are removed wholesale.
+// Consequences. A Put that fails, or whose process is killed, after writing
+// its ciphertext and before storing the data key leaves a version without a
+// data key: unreadable garbage, which the next Put or Delete of the same name
+// removes. So Delete (as the upload sweeper calls it after a restart) leaves
+// nothing of the name behind, whether the data key exists, was destroyed by
+// Shred or with the tenant's KEK, or was never written; List shows such
+// leftovers under their name until then. Concurrent writers of one name:
+// a Put deletes only the versions it listed before its upload. If another
+// Put of the name had written its ciphertext by then but stores its data key
+// only after this Put's commit, that data key names a deleted version and
+// the blob reads as missing (errs.ErrNotFound); in every other interleaving
+// the last commit wins and the loser's ciphertext is garbage until the next
+// Put or Delete. A Delete racing a Put of the same name can likewise leave a
+// data key without ciphertext, which reads as missing and goes with the next
+// Delete. Callers that write every name once (random IDs) and do not delete
+// a name while putting it are not affected.
 // Errors of the inner store, keyring and data key store are returned
 // wrapped; a Get of a shredded blob, or of one whose tenant KEK was
 // destroyed, wraps errs.ErrGone.
 //
 // Encrypted is safe for concurrent use.
 type Encrypted struct {
-	inner Store
+	inner ListingStore
 	kr    keys.Keyring
 	dk    keys.DataKeys
 	bufs  sync.Pool // *[sealedSegmentSize]byte
 }
 
 // Encrypt wraps inner.
-func Encrypt(inner Store, kr keys.Keyring, dk keys.DataKeys) *Encrypted {
+func Encrypt(inner ListingStore, kr keys.Keyring, dk keys.DataKeys) *Encrypted {
 	e := &Encrypted{inner: inner, kr: kr, dk: dk}
 	e.bufs.New = func() any { return new([sealedSegmentSize]byte) }
 	return e
@@ -87,6 +112,49 @@ type version struct {
 	aead    cipher.AEAD
 }
 
+// validate checks a caller's key: Key.Validate, and room for the version suffix.
+func validate(key Key) error {
+	if err := key.Validate(); err != nil {
+		return err
+	}
+	if len(key.Name) > maxEncryptedNameLen {
+		return fmt.Errorf("%w: encrypted blob name must have 1 to %d characters", errs.ErrInvalid, maxEncryptedNameLen)
+	}
+	return nil
+}
+
+// versionOf splits an inner name "<name>_<version>" into name and reports
+// whether it has that form; version is versionLen lowercase hex digits.
+func versionOf(inner string) (name string, ok bool) {
+	cut := len(inner) - versionLen - 1
+	if cut < 1 || inner[cut] != '_' {
+		return "", false
+	}
+	for _, c := range []byte(inner[cut+1:]) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return "", false
+		}
+	}
+	return inner[:cut], true
+}
+
+// versions lists the ciphertexts of key in the inner store: committed,
+// replaced or never committed. A name such as "abc_def" is never taken for
+// a version of "abc", because a version suffix is exactly "_" and 16 hex digits.
+func (e *Encrypted) versions(ctx context.Context, key Key) ([]Key, error) {
+	names, err := e.inner.List(ctx, key.Tenant, key.Name+"_")
+	if err != nil {
+		return nil, fmt.Errorf("listing versions: %w", err)
+	}
+	var vs []Key
+	for _, n := range names {
+		if name, ok := versionOf(n); ok && name == key.Name {
+			vs = append(vs, Key{Tenant: key.Tenant, Name: n})
+		}
+	}
+	return vs, nil
+}
+
 // derive computes the inner key and the content cipher from a DEK.
 func derive(key Key, dek []byte) (Key, cipher.AEAD, error) {
 	if len(dek) != dekSize {
@@ -96,7 +164,7 @@ func derive(key Key, dek []byte) (Key, cipher.AEAD, error) {
 	if err != nil {
 		return Key{}, nil, err
 	}
-	name, err := hkdf.Key(sha256.New, dek, nil, "justizcloud blob v1 object name\x00"+string(key.Tenant)+"\x00"+key.Name, 32)
+	version, err := hkdf.Key(sha256.New, dek, nil, "justizcloud blob v1 object name\x00"+string(key.Tenant)+"\x00"+key.Name, versionLen/2)
 	if err != nil {
 		return Key{}, nil, err
 	}
@@ -104,7 +172,7 @@ func derive(key Key, dek []byte) (Key, cipher.AEAD, error) {
 	if err != nil {
 		return Key{}, nil, err
 	}
-	return Key{Tenant: key.Tenant, Name: hex.EncodeToString(name)}, aead, nil
+	return Key{Tenant: key.Tenant, Name: key.Name + "_" + hex.EncodeToString(version)}, aead, nil
 }
 
 // current looks up and unwraps the data key of key.
@@ -146,9 +214,10 @@ func (e *Encrypted) withCurrent(ctx context.Context, key Key, fn func(v version)
 	return fmt.Errorf("blob %s: ciphertext missing: %w", key, prevErr)
 }
 
-// Put encrypts r into the inner store and then stores the wrapped data key.
+// Put encrypts r into the inner store, stores the wrapped data key and then
+// removes the versions that were there before (see Encrypted).
 func (e *Encrypted) Put(ctx context.Context, key Key, r io.Reader) error {
-	if err := key.Validate(); err != nil {
+	if err := validate(key); err != nil {
 		return fmt.Errorf("encrypted put: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -167,6 +236,11 @@ func (e *Encrypted) Put(ctx context.Context, key Key, r io.Reader) error {
 		return fmt.Errorf("encrypted put %s: %w", key, err)
 	}
 
+	// Listed before the upload, so that a concurrent Put's ciphertext written
+	// meanwhile is not taken for a replaced version. Removing them is best
+	// effort: whatever is left, the next Put or Delete finds again.
+	stale, listErr := e.versions(ctx, key)
+
 	buf := e.getBuf()
 	err = e.inner.Put(ctx, obj, newSealer(ctx, r, key, aead, newHeader(prefix), buf))
 	e.putBuf(buf)
@@ -174,7 +248,6 @@ func (e *Encrypted) Put(ctx context.Context, key Key, r io.Reader) error {
 		return fmt.Errorf("encrypted put %s: %w", key, err)
 	}
 
-	old, oldErr := e.dk.DataKey(ctx, key.Tenant, key.Name)
 	err = ctx.Err()
 	if err == nil {
 		err = e.dk.PutDataKey(ctx, key.Tenant, key.Name, w)
@@ -186,29 +259,21 @@ func (e *Encrypted) Put(ctx context.Context, key Key, r io.Reader) error {
 		}
 		return fmt.Errorf("encrypted put %s: storing data key: %w", key, err)
 	}
-	if oldErr == nil {
-		e.removeVersion(cleanup, key, old)
+	if listErr == nil {
+		for _, v := range stale {
+			if v != obj {
+				e.inner.Delete(cleanup, v)
+			}
+		}
 	}
 	return nil
-}
-
-// removeVersion deletes the ciphertext of a replaced version, best effort:
-// its data key is no longer stored, so a leftover is unreadable garbage.
-func (e *Encrypted) removeVersion(ctx context.Context, key Key, w keys.Wrapped) {
-	dek, err := e.kr.Unwrap(ctx, key.Tenant, w)
-	if err != nil {
-		return
-	}
-	if obj, _, err := derive(key, dek); err == nil {
-		e.inner.Delete(ctx, obj)
-	}
 }
 
 // Get returns a reader of the plaintext that verifies each segment before
 // handing it out. Reading fails with an error wrapping ErrCorrupt when the
 // ciphertext was tampered with, truncated or extended.
 func (e *Encrypted) Get(ctx context.Context, key Key) (io.ReadCloser, error) {
-	if err := key.Validate(); err != nil {
+	if err := validate(key); err != nil {
 		return nil, fmt.Errorf("encrypted get: %w", err)
 	}
 	var rc io.ReadCloser
@@ -235,7 +300,7 @@ func (e *Encrypted) Get(ctx context.Context, key Key) (io.ReadCloser, error) {
 // store is a RangeGetter, it fetches the header and those segments;
 // otherwise it reads and discards the ciphertext before them.
 func (e *Encrypted) GetRange(ctx context.Context, key Key, offset, length int64) (io.ReadCloser, error) {
-	if err := key.Validate(); err != nil {
+	if err := validate(key); err != nil {
 		return nil, fmt.Errorf("encrypted get range: %w", err)
 	}
 	if offset < 0 {
@@ -321,7 +386,7 @@ func (e *Encrypted) openRange(ctx context.Context, key, obj Key, start, end int6
 
 // Stat computes the plaintext size from the ciphertext size.
 func (e *Encrypted) Stat(ctx context.Context, key Key) (Info, error) {
-	if err := key.Validate(); err != nil {
+	if err := validate(key); err != nil {
 		return Info{}, fmt.Errorf("encrypted stat: %w", err)
 	}
 	var info Info
@@ -339,35 +404,29 @@ func (e *Encrypted) Stat(ctx context.Context, key Key) (Info, error) {
 	return info, nil
 }
 
-// Delete removes the ciphertext and then the data key. A missing key is not
-// an error. For a shredded blob, or one whose tenant KEK was destroyed, only
-// the data key record is removed (see Encrypted).
+// Delete removes every version of key from the inner store, found by
+// listing, and then the data key. It needs neither the data key nor the
+// keyring, so it also removes the ciphertext of a shredded blob, of one
+// whose tenant KEK was destroyed, and of a Put that was killed before
+// storing its data key. A missing key is not an error. If removing a
+// version fails, the data key is kept and the error returned; calling
+// Delete again finishes the job.
 func (e *Encrypted) Delete(ctx context.Context, key Key) error {
-	if err := key.Validate(); err != nil {
+	if err := validate(key); err != nil {
 		return fmt.Errorf("encrypted delete: %w", err)
 	}
-	w, err := e.dk.DataKey(ctx, key.Tenant, key.Name)
-	switch {
-	case errors.Is(err, errs.ErrNotFound):
-		return nil
-	case errors.Is(err, errs.ErrGone):
-	case err != nil:
-		return fmt.Errorf("encrypted delete %s: data key: %w", key, err)
-	default:
-		dek, err := e.kr.Unwrap(ctx, key.Tenant, w)
-		switch {
-		case errors.Is(err, errs.ErrGone):
-		case err != nil:
-			return fmt.Errorf("encrypted delete %s: unwrapping data key: %w", key, err)
-		default:
-			obj, _, err := derive(key, dek)
-			if err == nil {
-				err = e.inner.Delete(ctx, obj)
-			}
-			if err != nil {
-				return fmt.Errorf("encrypted delete %s: %w", key, err)
-			}
+	vs, err := e.versions(ctx, key)
+	if err != nil {
+		return fmt.Errorf("encrypted delete %s: %w", key, err)
+	}
+	var errList []error
+	for _, v := range vs {
+		if err := e.inner.Delete(ctx, v); err != nil {
+			errList = append(errList, err)
 		}
+	}
+	if err := errors.Join(errList...); err != nil {
+		return fmt.Errorf("encrypted delete %s: %w", key, err)
 	}
 	if err := e.dk.DeleteDataKey(ctx, key.Tenant, key.Name); err != nil {
 		return fmt.Errorf("encrypted delete %s: data key: %w", key, err)
@@ -375,12 +434,42 @@ func (e *Encrypted) Delete(ctx context.Context, key Key) error {
 	return nil
 }
 
+// List implements Lister: the caller names of tenant t that start with
+// prefix and have at least one version in the inner store. Besides every
+// name whose Put completed, that includes shredded names and leftovers of
+// Puts that failed to store their data key or were killed, until Delete
+// removes them; their Get wraps errs.ErrGone or errs.ErrNotFound. A prefix
+// longer than 143 characters wraps errs.ErrInvalid.
+func (e *Encrypted) List(ctx context.Context, t tenancy.ID, prefix string) ([]string, error) {
+	if err := ValidatePrefix(t, prefix); err != nil {
+		return nil, fmt.Errorf("encrypted list: %w", err)
+	}
+	if len(prefix) > maxEncryptedNameLen {
+		return nil, fmt.Errorf("encrypted list: %w: prefix longer than %d characters", errs.ErrInvalid, maxEncryptedNameLen)
+	}
+	inner, err := e.inner.List(ctx, t, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("encrypted list %s/%s*: %w", t, prefix, err)
+	}
+	names := []string{}
+	for _, n := range inner {
+		// The prefix can reach into a version suffix: for "abc_0", the inner
+		// store also lists "abc_0<15 hex digits>", a version of "abc".
+		if name, ok := versionOf(n); ok && strings.HasPrefix(name, prefix) {
+			names = append(names, name)
+		}
+	}
+	// "_" sorts after "-", so "a-b_<version>" comes before "a_<version>".
+	slices.Sort(names)
+	return slices.Compact(names), nil
+}
+
 // Shred destroys the data key of key (keys.DataKeys.DestroyDataKey) and
 // nothing else: afterwards Get, GetRange and Stat wrap errs.ErrGone, while
-// the ciphertext may still exist in the inner store and in its backups,
-// unreadable. Idempotent.
+// the ciphertext stays in the inner store, unreadable, until Delete removes
+// it (and in the inner store's backups). Idempotent.
 func (e *Encrypted) Shred(ctx context.Context, key Key) error {
-	if err := key.Validate(); err != nil {
+	if err := validate(key); err != nil {
 		return fmt.Errorf("encrypted shred: %w", err)
 	}
 	if err := e.dk.DestroyDataKey(ctx, key.Tenant, key.Name); err != nil {

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -82,7 +83,7 @@ func TestEncryptedOverFS(t *testing.T) {
 
 // noRange hides the RangeGetter of the inner store, so that GetRange of the
 // decorator reads and discards.
-type noRange struct{ blob.Store }
+type noRange struct{ blob.ListingStore }
 
 func TestEncryptedOverStoreWithoutRange(t *testing.T) {
 	blobtest.Run(t, func(t *testing.T) blob.Store {
@@ -137,9 +138,12 @@ func TestNoPlaintextInInnerStore(t *testing.T) {
 	if err := f.enc.Put(ctx, blob.Key{Tenant: "DE-BY", Name: "leer"}, bytes.NewReader(nil)); err != nil {
 		t.Fatal(err)
 	}
+	// The inner names are the caller's (random IDs) with a version suffix;
+	// nothing else of the content or of the data key may show.
+	version := regexp.MustCompile(`^(klageschrift|leer)_[0-9a-f]{16}$`)
 	for _, path := range f.files(t) {
-		if strings.Contains(path, key.Name) || strings.Contains(path, "leer") {
-			t.Errorf("inner store path %s reveals the blob name", path)
+		if !version.MatchString(filepath.Base(path)) {
+			t.Errorf("inner store path %s, want the file named <name>_<16 hex digits>", path)
 		}
 		content, err := os.ReadFile(path)
 		if err != nil {
@@ -201,6 +205,9 @@ func TestShred(t *testing.T) {
 	if _, err := f.enc.Get(ctx, key); !errors.Is(err, errs.ErrNotFound) {
 		t.Errorf("Get after Shred and Delete error = %v, want errs.ErrNotFound", err)
 	}
+	if after := f.files(t); len(after) != len(before)-1 {
+		t.Errorf("Delete after Shred left %d files of %d, want the shredded ciphertext removed", len(after), len(before))
+	}
 	if err := f.enc.Put(ctx, key, bytes.NewReader([]byte("neu"))); err != nil {
 		t.Fatalf("Put after Shred = %v", err)
 	}
@@ -232,6 +239,9 @@ func TestDestroyTenant(t *testing.T) {
 	}
 	if err := f.enc.Delete(ctx, by); err != nil {
 		t.Errorf("Delete(%s) after DestroyTenant = %v, want nil", by, err)
+	}
+	if files := f.files(t); len(files) != 1 || !strings.Contains(files[0], "DE-NW") {
+		t.Errorf("inner store after Delete(%s) holds %q, want only the ciphertext of %s", by, files, nw)
 	}
 }
 

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) blob.Store) {
 		{"Concurrent", testConcurrent},
 		{"Tenants", testTenants},
 		{"Range", testRange},
+		{"List", testList},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -281,7 +282,7 @@ func testInvalidKeys(t *testing.T, s blob.Store) {
 		{Tenant: tenantA, Name: "-a"},
 		{Tenant: tenantA, Name: "a b"},
 		{Tenant: tenantA, Name: "ä"},
-		{Tenant: tenantA, Name: string(bytes.Repeat([]byte("a"), 129))},
+		{Tenant: tenantA, Name: string(bytes.Repeat([]byte("a"), 161))},
 	}
 	rg, isRange := s.(blob.RangeGetter)
 	for _, key := range keys {

@@ -21,15 +21,19 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"justizcloud/blob"
 	"justizcloud/errs"
+	"justizcloud/tenancy"
 )
 
 var (
 	_ blob.Store       = (*Store)(nil)
 	_ blob.RangeGetter = (*Store)(nil)
+	_ blob.Lister      = (*Store)(nil)
 )
 
 // Store is a blob.Store on a local directory. It is safe for concurrent use,
@@ -61,15 +65,18 @@ func Open(dir string) (*Store, error) {
 	return s, nil
 }
 
+// shardLen is the length of a shard directory's name.
+const shardLen = 2
+
 // shard is the directory level below the tenant that keeps directories
 // small. Names are at least one character long; "_" cannot start a name, so
 // the padding never collides with a real two-character prefix of another
 // name in a way that matters (they only share a directory).
 func shard(name string) string {
-	if len(name) < 2 {
+	if len(name) < shardLen {
 		return name + "_"
 	}
-	return name[:2]
+	return name[:shardLen]
 }
 
 // path returns the directory and the file name of a validated key.
@@ -233,6 +240,71 @@ func (s *Store) Delete(ctx context.Context, key blob.Key) error {
 		return fmt.Errorf("fsblob delete %s: %w", key, err)
 	}
 	return nil
+}
+
+// List implements blob.Lister. A prefix of at least two characters names
+// the one shard directory that can hold matches, so only that directory is
+// read (all names of the shard, as the file system offers no prefix search);
+// a shorter prefix reads every shard of the tenant that starts with it.
+// Uploads in progress live in the tmp directory and are not listed.
+func (s *Store) List(ctx context.Context, t tenancy.ID, prefix string) ([]string, error) {
+	if err := blob.ValidatePrefix(t, prefix); err != nil {
+		return nil, fmt.Errorf("fsblob list: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("fsblob list %s/%s*: %w", t, prefix, err)
+	}
+	tenantDir := filepath.Join(s.objects, string(t))
+	var shards []string
+	if len(prefix) >= shardLen {
+		shards = []string{prefix[:shardLen]}
+	} else {
+		all, err := readNames(tenantDir)
+		if err != nil {
+			return nil, fmt.Errorf("fsblob list %s/%s*: %w", t, prefix, err)
+		}
+		for _, sh := range all {
+			if strings.HasPrefix(sh, prefix) {
+				shards = append(shards, sh)
+			}
+		}
+	}
+	names := []string{}
+	for _, sh := range shards {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("fsblob list %s/%s*: %w", t, prefix, err)
+		}
+		entries, err := readNames(filepath.Join(tenantDir, sh))
+		if err != nil {
+			return nil, fmt.Errorf("fsblob list %s/%s*: %w", t, prefix, err)
+		}
+		for _, name := range entries {
+			// Skip what Put cannot have written (a file misplaced by hand).
+			if strings.HasPrefix(name, prefix) && shard(name) == sh && (blob.Key{Tenant: t, Name: name}).Validate() == nil {
+				names = append(names, name)
+			}
+		}
+	}
+	// Shard order is not name order: "x" lives in "x_", after "x-".
+	slices.Sort(names)
+	return names, nil
+}
+
+// readNames returns the entry names of dir, none if it does not exist.
+// Unlike os.ReadDir it neither stats nor sorts the entries.
+func readNames(dir string) ([]string, error) {
+	d, err := os.Open(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	names, err := d.Readdirnames(-1)
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return names, err
 }
 
 // CleanTemp removes temporary files older than olderThan, which a process

@@ -20,17 +20,21 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"justizcloud/blob"
 	"justizcloud/errs"
+	"justizcloud/tenancy"
 )
 
 var (
 	_ blob.Store       = (*Store)(nil)
 	_ blob.RangeGetter = (*Store)(nil)
+	_ blob.Lister      = (*Store)(nil)
 )
 
 // DefaultPartSize is the multipart part size used when Config.PartSize is 0.
@@ -197,6 +201,38 @@ func (s *Store) Delete(ctx context.Context, key blob.Key) error {
 		return s.wrap(ctx, "delete", key, err)
 	}
 	return nil
+}
+
+// List implements blob.Lister with ListObjectsV2 on "<tenant>/<prefix>",
+// following continuation tokens until the listing is complete. S3 (since
+// December 2020) and versitygw list strongly consistently. The iterator form
+// of minio-go's ListObjects is used so that returning early on an error
+// leaks no goroutine.
+func (s *Store) List(ctx context.Context, t tenancy.ID, prefix string) ([]string, error) {
+	if err := blob.ValidatePrefix(t, prefix); err != nil {
+		return nil, fmt.Errorf("s3blob list: %w", err)
+	}
+	dir := string(t) + "/"
+	names := []string{}
+	for obj := range s.core.Client.ListObjectsIter(ctx, s.bucket, minio.ListObjectsOptions{Prefix: dir + prefix, Recursive: true}) {
+		if obj.Err != nil {
+			if ctx.Err() != nil && !errors.Is(obj.Err, ctx.Err()) {
+				return nil, fmt.Errorf("s3blob list %s%s*: %w (%w)", dir, prefix, ctx.Err(), obj.Err)
+			}
+			return nil, fmt.Errorf("s3blob list %s%s* in bucket %s: %w", dir, prefix, s.bucket, obj.Err)
+		}
+		// Skip what Put cannot have written (objects put by other clients).
+		name, ok := strings.CutPrefix(obj.Key, dir)
+		if ok && (blob.Key{Tenant: t, Name: name}).Validate() == nil {
+			names = append(names, name)
+		}
+	}
+	// minio-go ends the listing early and silently when ctx ends.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("s3blob list %s%s*: %w", dir, prefix, err)
+	}
+	slices.Sort(names) // S3 sorts already; other servers may not
+	return names, nil
 }
 
 func isNotFound(err error) bool {

@@ -25,7 +25,7 @@ type backends struct {
 	db    *sqlstore.DB
 	cat   *tenancy.Catalog
 	kr    *keys.FileKeyring
-	inner blob.Store // ciphertext only
+	inner blob.ListingStore // ciphertext only
 	fs    *fsblob.Store
 	blobs *blob.Encrypted
 }
