@@ -79,7 +79,7 @@ func ingestOnce(ctx context.Context, o IngestOptions, i int) (IngestRun, error) 
 		return r, err
 	}
 	defer os.RemoveAll(data)
-	srv, err := StartServer(ctx, o.Exe, data)
+	srv, err := StartServer(ctx, o.Exe, data, "--max-upload", fmt.Sprint(max(o.LargeSize, o.SmallSize, o.StreamSize)))
 	if err != nil {
 		return r, err
 	}

@@ -199,7 +199,9 @@ func TestMainStory(t *testing.T) {
 	}
 
 	// Courts.
-	var courts struct{ Items []struct{ ID, Type, Tenant string } }
+	var courts struct {
+		Items []struct{ ID, Type, Tenant string }
+	}
 	by.expect(200, "GET", "/api/v1/courts?tenant=DE-BY&type=Amtsgericht", nil, nil, &courts)
 	if len(courts.Items) < 50 {
 		t.Errorf("Amtsgerichte in DE-BY = %d, want ≥ 50", len(courts.Items))
