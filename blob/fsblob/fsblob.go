@@ -66,11 +66,12 @@ func Open(dir string) (*Store, error) {
 }
 
 // shardLen is the length of a shard directory's name.
-const shardLen = 2
+const shardLen = 4
 
 // shard is the directory level below the tenant that keeps directories
-// small. Names are at least one character long; "_" cannot start a name, so
-// the padding never collides with a real two-character prefix of another
+// small (four characters: 65,536 directories per tenant for hex names, so a
+// directory holds ~150 blobs at ten million). Names are at least one character long; "_" cannot start a name, so
+// the padding never collides with a real prefix of another
 // name in a way that matters (they only share a directory).
 func shard(name string) string {
 	if len(name) < shardLen {
