@@ -20,16 +20,17 @@ import (
 
 // IngestOptions size the ingest benchmark.
 type IngestOptions struct {
-	Exe        string // the justizcloud binary to start as server
-	Dir        string // scratch folder for the server's data and the disk limit
-	LargeSize  int64  // size of a large document (8 MiB)
-	LargeCount int    // large documents per run
-	SmallSize  int64  // size of a small document (20 KiB)
-	SmallCount int    // small documents per run
-	Clients    int    // concurrent clients for small documents
-	StreamSize int64  // one document of this size is streamed to measure peak RSS; 0 skips
-	Runs       int
-	Progress   io.Writer // one line per step; nil for none
+	Exe          string // the justizcloud binary to start as server
+	Dir          string // scratch folder for the server's data and the disk limit
+	LargeSize    int64  // size of a large document (8 MiB)
+	LargeCount   int    // large documents per run
+	LargeClients int    // concurrent clients for large documents
+	SmallSize    int64  // size of a small document (20 KiB)
+	SmallCount   int    // small documents per run
+	Clients      int    // concurrent clients for small documents
+	StreamSize   int64  // one document of this size is streamed to measure peak RSS; 0 skips
+	Runs         int
+	Progress     io.Writer // one line per step; nil for none
 }
 
 // IngestRun holds the figures of one run.
@@ -90,37 +91,24 @@ func ingestOnce(ctx context.Context, o IngestOptions, i int) (IngestRun, error) 
 		return r, err
 	}
 
-	o.logf("run %d: %d × %d-byte documents, 1 client", i+1, o.LargeCount, o.LargeSize)
+	o.logf("run %d: %d × %d-byte documents, %d clients", i+1, o.LargeCount, o.LargeSize, o.LargeClients)
 	large := make([]byte, o.LargeSize)
 	_, _ = rand.Read(large)
 	start := time.Now()
-	for range o.LargeCount {
-		if err := upload(ctx, client, srv, caseID, bytes.NewReader(large), o.LargeSize); err != nil {
-			return r, err
-		}
+	if err := parallel(o.LargeClients, o.LargeCount, func() error {
+		return upload(ctx, client, srv, caseID, bytes.NewReader(large), o.LargeSize)
+	}); err != nil {
+		return r, err
 	}
 	r.Large = float64(o.LargeSize) * float64(o.LargeCount) / time.Since(start).Seconds()
 
 	o.logf("run %d: %d × %d-byte documents, %d clients", i+1, o.SmallCount, o.SmallSize, o.Clients)
 	small := make([]byte, o.SmallSize)
 	_, _ = rand.Read(small)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errc := make(chan error, o.Clients)
 	start = time.Now()
-	for range o.Clients {
-		wg.Go(func() {
-			for next.Add(1) <= int64(o.SmallCount) {
-				if err := upload(ctx, client, srv, caseID, bytes.NewReader(small), o.SmallSize); err != nil {
-					errc <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errc)
-	if err := <-errc; err != nil {
+	if err := parallel(o.Clients, o.SmallCount, func() error {
+		return upload(ctx, client, srv, caseID, bytes.NewReader(small), o.SmallSize)
+	}); err != nil {
 		return r, err
 	}
 	r.Small = float64(o.SmallCount) / time.Since(start).Seconds()
@@ -137,6 +125,26 @@ func ingestOnce(ctx context.Context, o IngestOptions, i int) (IngestRun, error) 
 		return r, err
 	}
 	return r, nil
+}
+
+// parallel runs job n times on the given number of goroutines and returns the first error.
+func parallel(clients, n int, job func() error) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errc := make(chan error, clients)
+	for range clients {
+		wg.Go(func() {
+			for next.Add(1) <= int64(n) {
+				if err := job(); err != nil {
+					errc <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errc)
+	return <-errc
 }
 
 func upload(ctx context.Context, c *http.Client, s *Server, caseID string, body io.Reader, size int64) error {

@@ -29,6 +29,9 @@ var (
 	_ Lister      = (*Encrypted)(nil)
 )
 
+// errNoVersions marks a Put that had no earlier version to remove.
+var errNoVersions = errors.New("no earlier versions")
+
 const (
 	dekSize = 32
 	// getAttempts bounds the retries of a read that races with Puts of the same key.
@@ -236,10 +239,18 @@ func (e *Encrypted) Put(ctx context.Context, key Key, r io.Reader) error {
 		return fmt.Errorf("encrypted put %s: %w", key, err)
 	}
 
-	// Listed before the upload, so that a concurrent Put's ciphertext written
-	// meanwhile is not taken for a replaced version. Removing them is best
-	// effort: whatever is left, the next Put or Delete finds again.
-	stale, listErr := e.versions(ctx, key)
+	// Earlier versions are listed before the upload, so that a concurrent
+	// Put's ciphertext written meanwhile is not taken for a replaced version.
+	// A name without a data key has no committed version, and the listing is
+	// skipped: that keeps a first Put, the common case, free of a directory
+	// scan. A killed Put's leftover under such a name is removed by Delete.
+	// Removing versions is best effort: whatever is left, the next overwrite
+	// or Delete finds again.
+	var stale []Key
+	listErr := errNoVersions
+	if _, err := e.dk.DataKey(ctx, key.Tenant, key.Name); !errors.Is(err, errs.ErrNotFound) {
+		stale, listErr = e.versions(ctx, key)
+	}
 
 	buf := e.getBuf()
 	err = e.inner.Put(ctx, obj, newSealer(ctx, r, key, aead, newHeader(prefix), buf))

@@ -63,14 +63,14 @@ func (d *DB) CreateCase(ctx context.Context, c akte.Case) (akte.Case, error) {
 	}
 	c.CreatedAt = d.normTime(c.CreatedAt)
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, d.q(`INSERT INTO case_counters (tenant, court, register, year, last)
+		err := d.txQueryRow(ctx, tx, d.q(`INSERT INTO case_counters (tenant, court, register, year, last)
 			VALUES (?, ?, ?, ?, 1)
 			ON CONFLICT (tenant, court, register, year) DO UPDATE SET last = case_counters.last + 1
 			RETURNING last`), c.Tenant, c.Court, a.Register, a.Year).Scan(&c.Aktenzeichen.Number)
 		if err != nil {
 			return fmt.Errorf("next number: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, d.q(`INSERT INTO cases
+		_, err = d.txExec(ctx, tx, d.q(`INSERT INTO cases
 			(id, tenant, court, department, register, number, year, subject, created_at, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			c.ID, c.Tenant, c.Court, a.Department, a.Register, c.Aktenzeichen.Number, a.Year,
@@ -97,7 +97,7 @@ func scanCase(row interface{ Scan(...any) error }) (akte.Case, error) {
 
 // Case implements akte.Store.
 func (d *DB) Case(ctx context.Context, t tenancy.ID, id akte.CaseID) (akte.Case, error) {
-	c, err := scanCase(d.r.QueryRowContext(ctx, d.q(`SELECT `+caseColumns+` FROM cases WHERE tenant = ? AND id = ?`), t, id))
+	c, err := scanCase(d.queryRow(ctx, d.r, d.q(`SELECT `+caseColumns+` FROM cases WHERE tenant = ? AND id = ?`), t, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return akte.Case{}, fmt.Errorf("case %s: %w", id, errs.ErrNotFound)
 	}
@@ -144,11 +144,17 @@ func (d *DB) Cases(ctx context.Context, t tenancy.ID, f akte.CaseFilter) ([]akte
 }
 
 // caseExists reports errs.ErrNotFound unless case id exists in tenant t.
-func (d *DB) caseExists(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, t tenancy.ID, id akte.CaseID) error {
+// With tx nil it reads from the read pool.
+func (d *DB) caseExists(ctx context.Context, tx *sql.Tx, t tenancy.ID, id akte.CaseID) error {
 	var one int
-	err := q.QueryRowContext(ctx, d.q(`SELECT 1 FROM cases WHERE tenant = ? AND id = ?`), t, id).Scan(&one)
+	query := d.q(`SELECT 1 FROM cases WHERE tenant = ? AND id = ?`)
+	var r row
+	if tx != nil {
+		r = d.txQueryRow(ctx, tx, query, t, id)
+	} else {
+		r = d.queryRow(ctx, d.r, query, t, id)
+	}
+	err := r.Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("case %s: %w", id, errs.ErrNotFound)
 	}

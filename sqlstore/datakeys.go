@@ -23,7 +23,7 @@ func (d *DB) PutDataKey(ctx context.Context, t tenancy.ID, name string, w keys.W
 	if t == "" || name == "" || w.KEK == "" || len(w.Ciphertext) == 0 {
 		return fmt.Errorf("put data key %q: %w: tenant, name, KEK and ciphertext are required", name, errs.ErrInvalid)
 	}
-	_, err := d.w.ExecContext(ctx, d.q(`INSERT INTO data_keys (tenant, name, kek, wrapped, destroyed_at)
+	_, err := d.exec(ctx, d.w, d.q(`INSERT INTO data_keys (tenant, name, kek, wrapped, destroyed_at)
 		VALUES (?, ?, ?, ?, NULL)
 		ON CONFLICT (tenant, name) DO UPDATE SET kek = excluded.kek, wrapped = excluded.wrapped, destroyed_at = NULL`),
 		t, name, w.KEK, w.Ciphertext)
@@ -39,7 +39,7 @@ func (d *DB) DataKey(ctx context.Context, t tenancy.ID, name string) (keys.Wrapp
 		w         keys.Wrapped
 		destroyed time.Time
 	)
-	err := d.r.QueryRowContext(ctx, d.q(`SELECT kek, wrapped, destroyed_at FROM data_keys WHERE tenant = ? AND name = ?`),
+	err := d.queryRow(ctx, d.r, d.q(`SELECT kek, wrapped, destroyed_at FROM data_keys WHERE tenant = ? AND name = ?`),
 		t, name).Scan(&w.KEK, &w.Ciphertext, timeCol{&destroyed})
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -63,7 +63,7 @@ func (d *DB) DataKey(ctx context.Context, t tenancy.ID, name string) (keys.Wrapp
 // until VACUUM reclaims it, and in WAL archives and backups beyond that.
 // A leftover copy is still wrapped: useless without the tenant's KEK.
 func (d *DB) DestroyDataKey(ctx context.Context, t tenancy.ID, name string) error {
-	_, err := d.w.ExecContext(ctx, d.q(`UPDATE data_keys SET wrapped = NULL, destroyed_at = COALESCE(destroyed_at, ?)
+	_, err := d.exec(ctx, d.w, d.q(`UPDATE data_keys SET wrapped = NULL, destroyed_at = COALESCE(destroyed_at, ?)
 		WHERE tenant = ? AND name = ?`), d.ts(d.now()), t, name)
 	if err != nil {
 		return fmt.Errorf("destroy data key %q: %w", name, err)
@@ -73,7 +73,7 @@ func (d *DB) DestroyDataKey(ctx context.Context, t tenancy.ID, name string) erro
 
 // DeleteDataKey implements keys.DataKeys.
 func (d *DB) DeleteDataKey(ctx context.Context, t tenancy.ID, name string) error {
-	if _, err := d.w.ExecContext(ctx, d.q(`DELETE FROM data_keys WHERE tenant = ? AND name = ?`), t, name); err != nil {
+	if _, err := d.exec(ctx, d.w, d.q(`DELETE FROM data_keys WHERE tenant = ? AND name = ?`), t, name); err != nil {
 		return fmt.Errorf("delete data key %q: %w", name, err)
 	}
 	return nil

@@ -36,6 +36,7 @@ type DB struct {
 	r       *sql.DB // reads; query-only connections on SQLite, the same pool as w on PostgreSQL
 	log     *slog.Logger
 	now     func() time.Time
+	stmts   stmtCache
 }
 
 // Open connects to the store named by dsn without migrating it (call Migrate).
@@ -139,6 +140,7 @@ func (d *DB) openSQLite(ctx context.Context, path string) error {
 
 // Close closes the connection pools.
 func (d *DB) Close() error {
+	d.stmts.close()
 	err := d.w.Close()
 	if d.r != d.w {
 		err = errors.Join(err, d.r.Close())
@@ -169,6 +171,7 @@ func (d *DB) Dialect() string { return d.dialect }
 // nil. On SQLite the transaction starts with BEGIN IMMEDIATE. fn must use tx
 // only: the SQLite write pool has one connection, which tx holds.
 func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	defer d.stmts.preparePending(ctx, d.w)
 	tx, err := d.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

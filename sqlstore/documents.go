@@ -27,7 +27,7 @@ func (d *DB) BeginUpload(ctx context.Context, u akte.Upload) error {
 		if err := d.caseExists(ctx, tx, u.Tenant, u.Case); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, d.q(`INSERT INTO uploads (tenant, blob, case_id, started_at) VALUES (?, ?, ?, ?)`),
+		_, err := d.txExec(ctx, tx, d.q(`INSERT INTO uploads (tenant, blob, case_id, started_at) VALUES (?, ?, ?, ?)`),
 			u.Tenant, u.Blob, u.Case, d.ts(u.StartedAt))
 		return classify(err)
 	})
@@ -75,7 +75,7 @@ func (d *DB) CommitDocument(ctx context.Context, doc akte.Document) (akte.Docume
 			doc.Version = v
 		}
 		var upCase akte.CaseID
-		err := tx.QueryRowContext(ctx, d.q(`DELETE FROM uploads WHERE tenant = ? AND blob = ? RETURNING case_id`),
+		err := d.txQueryRow(ctx, tx, d.q(`DELETE FROM uploads WHERE tenant = ? AND blob = ? RETURNING case_id`),
 			doc.Tenant, doc.Blob).Scan(&upCase)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -89,7 +89,7 @@ func (d *DB) CommitDocument(ctx context.Context, doc akte.Document) (akte.Docume
 		if doc.Predecessor != "" {
 			pred = doc.Predecessor
 		}
-		_, err = tx.ExecContext(ctx, d.q(`INSERT INTO documents
+		_, err = d.txExec(ctx, tx, d.q(`INSERT INTO documents
 			(id, tenant, case_id, filename, content_type, size, sha256, blob, predecessor, version, created_at, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			doc.ID, doc.Tenant, doc.Case, doc.Filename, doc.ContentType, doc.Size, doc.SHA256[:], doc.Blob,
@@ -114,7 +114,7 @@ func (d *DB) successorVersion(ctx context.Context, tx *sql.Tx, doc akte.Document
 		version   int
 		successor sql.NullString
 	)
-	err := tx.QueryRowContext(ctx, d.q(`SELECT p.case_id, p.version, s.id
+	err := d.txQueryRow(ctx, tx, d.q(`SELECT p.case_id, p.version, s.id
 		FROM documents p LEFT JOIN documents s ON s.predecessor = p.id
 		WHERE p.tenant = ? AND p.id = ?`), doc.Tenant, doc.Predecessor).Scan(&predCase, &version, &successor)
 	switch {
@@ -132,7 +132,7 @@ func (d *DB) successorVersion(ctx context.Context, tx *sql.Tx, doc akte.Document
 
 // AbortUpload implements akte.Store.
 func (d *DB) AbortUpload(ctx context.Context, t tenancy.ID, blob string) error {
-	if _, err := d.w.ExecContext(ctx, d.q(`DELETE FROM uploads WHERE tenant = ? AND blob = ?`), t, blob); err != nil {
+	if _, err := d.exec(ctx, d.w, d.q(`DELETE FROM uploads WHERE tenant = ? AND blob = ?`), t, blob); err != nil {
 		return fmt.Errorf("abort upload %s: %w", blob, err)
 	}
 	return nil
@@ -172,7 +172,7 @@ func scanDocument(row interface{ Scan(...any) error }) (akte.Document, error) {
 
 // Document implements akte.Store.
 func (d *DB) Document(ctx context.Context, t tenancy.ID, id akte.DocumentID) (akte.Document, error) {
-	doc, err := scanDocument(d.r.QueryRowContext(ctx, d.q(`SELECT `+documentColumns+` FROM documents
+	doc, err := scanDocument(d.queryRow(ctx, d.r, d.q(`SELECT `+documentColumns+` FROM documents
 		WHERE tenant = ? AND id = ?`), t, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return akte.Document{}, fmt.Errorf("document %s: %w", id, errs.ErrNotFound)
@@ -205,7 +205,7 @@ func (d *DB) Documents(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]akte
 		return nil, fmt.Errorf("documents of case %s: %w", c, err)
 	}
 	if len(out) == 0 {
-		if err := d.caseExists(ctx, d.r, t, c); err != nil {
+		if err := d.caseExists(ctx, nil, t, c); err != nil {
 			return nil, fmt.Errorf("documents: %w", err)
 		}
 	}

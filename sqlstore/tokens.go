@@ -22,7 +22,7 @@ func (d *DB) CreateToken(ctx context.Context, t identity.Token) error {
 	if t.ID == "" || t.Subject.Tenant == "" || t.Subject.Role == "" {
 		return fmt.Errorf("create token: %w: ID, tenant and role are required", errs.ErrInvalid)
 	}
-	_, err := d.w.ExecContext(ctx, d.q(`INSERT INTO tokens (id, tenant, role, court, hash, label, created_at, expires_at)
+	_, err := d.exec(ctx, d.w, d.q(`INSERT INTO tokens (id, tenant, role, court, hash, label, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		t.ID, t.Subject.Tenant, t.Subject.Role, t.Subject.Court, t.Hash[:], t.Label,
 		d.ts(d.normTime(t.CreatedAt)), d.nullTS(t.ExpiresAt))
@@ -35,7 +35,7 @@ func (d *DB) CreateToken(ctx context.Context, t identity.Token) error {
 // TokenByHash implements identity.TokenStore. The returned Subject.ID is the token ID.
 func (d *DB) TokenByHash(ctx context.Context, hash [32]byte) (identity.Token, error) {
 	var t identity.Token
-	err := d.r.QueryRowContext(ctx, d.q(`SELECT id, tenant, role, court, hash, label, created_at, expires_at
+	err := d.queryRow(ctx, d.r, d.q(`SELECT id, tenant, role, court, hash, label, created_at, expires_at
 		FROM tokens WHERE hash = ?`), hash[:]).Scan(&t.ID, &t.Subject.Tenant, &t.Subject.Role, &t.Subject.Court,
 		hashCol{&t.Hash}, &t.Label, timeCol{&t.CreatedAt}, timeCol{&t.ExpiresAt})
 	if errors.Is(err, sql.ErrNoRows) {

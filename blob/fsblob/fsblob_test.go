@@ -86,7 +86,7 @@ func TestLayout(t *testing.T) {
 		}
 	}
 	got := files(t, dir)
-	want := []string{filepath.Join("objects", "DE-SN", "abcd", "abcdef"), filepath.Join("objects", "DE-SN", "x_", "x")}
+	want := []string{filepath.Join("objects", "DE-SN", "ab", "abcdef"), filepath.Join("objects", "DE-SN", "x_", "x")}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("files = %q, want %q", got, want)
 	}
