@@ -321,8 +321,17 @@ func (s *Service) Content(ctx context.Context, sub authz.Subject, id DocumentID)
 	if err != nil {
 		return Document{}, nil, err
 	}
-	rs := blob.NewSeeker(ctx, s.blobs, blob.Key{Tenant: d.Tenant, Name: d.Blob}, d.Size)
-	return d, rs, nil
+	key := blob.Key{Tenant: d.Tenant, Name: d.Blob}
+	// Stat first, so that a shredded or damaged document is reported before
+	// the response has started (410, 500) instead of as a cut-off download.
+	info, err := s.blobs.Stat(ctx, key)
+	if err != nil {
+		return Document{}, nil, fmt.Errorf("document %s: content: %w", id, err)
+	}
+	if info.Size != d.Size {
+		return Document{}, nil, fmt.Errorf("document %s: stored content has %d bytes, recorded %d", id, info.Size, d.Size)
+	}
+	return d, blob.NewSeeker(ctx, s.blobs, key, d.Size), nil
 }
 
 // meter counts and hashes what passes through and enforces the size limit.

@@ -163,13 +163,13 @@ func (s *sealer) next() error {
 	if err := s.ctx.Err(); err != nil {
 		return err
 	}
-	n, err := io.ReadFull(s.src, s.buf[:segmentSize])
+	n, err := fill(s.src, s.buf[:segmentSize])
 	switch {
-	case err == nil:
+	case err == nil || (err == io.EOF && n == segmentSize): // a full segment is never final
 		if s.seg == math.MaxUint32 {
 			return fmt.Errorf("blob %s: %w: more than 2^32 segments", s.key, errs.ErrTooLarge)
 		}
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
+	case err == io.EOF:
 		s.final = true
 	default:
 		return err
@@ -178,6 +178,22 @@ func (s *sealer) next() error {
 	s.out = s.aead.Seal(s.buf[:0], s.nonce[:], s.buf[:n], s.aad)
 	s.seg++
 	return nil
+}
+
+// fill reads from src until buf is full or src reports io.EOF. Unlike
+// io.ReadFull it passes every other error through, io.ErrUnexpectedEOF
+// included: an HTTP request body returns that when the client hangs up
+// mid-upload, and it must never be taken for the end of the content.
+func fill(src io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := src.Read(buf[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 func (s *sealer) Read(p []byte) (int, error) {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"syscall"
@@ -44,6 +45,8 @@ func statusOf(err error) int {
 		return http.StatusGone
 	case errors.Is(err, syscall.ENOSPC):
 		return http.StatusInsufficientStorage
+	case errors.Is(err, io.ErrUnexpectedEOF): // the client sent less than it announced, or hung up
+		return http.StatusBadRequest
 	case errors.Is(err, context.Canceled):
 		return 499 // client closed the request; never seen by the client
 	default:

@@ -328,6 +328,17 @@ func testFailingReader(t *testing.T, s blob.Store) {
 		wantNotFound(t, s, key)
 	}
 
+	// An HTTP request body reports a client that hangs up as io.ErrUnexpectedEOF:
+	// a store must not take that for the end of the content.
+	for _, n := range []int{1000, 64 << 10, 100_000} {
+		key := blob.Key{Tenant: tenantA, Name: fmt.Sprintf("hangup%d", n)}
+		r := io.MultiReader(bytes.NewReader(randomBytes(98, n)), iotest.ErrReader(io.ErrUnexpectedEOF))
+		if err := s.Put(ctx, key, r); !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("Put(%s, reader failing with io.ErrUnexpectedEOF after %d bytes) error = %v, want it wrapped", key, n, err)
+		}
+		wantNotFound(t, s, key)
+	}
+
 	key := blob.Key{Tenant: tenantA, Name: "failingoverwrite"}
 	old := randomBytes(3, 80_000)
 	mustPut(t, s, key, old)

@@ -101,12 +101,28 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 
 func objectName(key blob.Key) string { return string(key.Tenant) + "/" + key.Name }
 
+// hangupReader keeps a reader's io.ErrUnexpectedEOF from being taken for the
+// end of the content. minio-go reads parts with io.ReadFull and compares the
+// error with io.ErrUnexpectedEOF, which it treats as a short last part; but
+// an HTTP request body returns exactly that error when the client hangs up.
+// Wrapped, the error no longer compares equal and fails the upload, while
+// errors.Is still finds it.
+type hangupReader struct{ r io.Reader }
+
+func (h hangupReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if err == io.ErrUnexpectedEOF {
+		err = fmt.Errorf("reading the content: %w", err)
+	}
+	return n, err
+}
+
 // Put uploads r as a multipart upload of unknown size, one part at a time.
 func (s *Store) Put(ctx context.Context, key blob.Key, r io.Reader) error {
 	if err := key.Validate(); err != nil {
 		return fmt.Errorf("s3blob put: %w", err)
 	}
-	_, err := s.core.Client.PutObject(ctx, s.bucket, objectName(key), r, -1, minio.PutObjectOptions{
+	_, err := s.core.Client.PutObject(ctx, s.bucket, objectName(key), hangupReader{r}, -1, minio.PutObjectOptions{
 		PartSize:    s.partSize,
 		ContentType: "application/octet-stream",
 		// With ConcurrentStreamParts minio-go would hold NumThreads part
