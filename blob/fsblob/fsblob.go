@@ -4,13 +4,16 @@
 // Package fsblob stores blobs as files below one local directory:
 //
 //	<dir>/objects/<tenant>/<first two characters of the name>/<name>
-//	<dir>/tmp/put-*   (uploads in progress, or left behind by a killed process)
+//	<dir>/tmp/put-*   (overwrites in progress, uploads on file systems without
+//	                   O_TMPFILE, or what a killed process left of them)
 //
-// A Put writes a temporary file, fsyncs it, renames it into place and fsyncs
-// the directory, so a blob is either wholly there or not at all, also after a
-// crash. The directory must be on a local POSIX file system with atomic
-// rename (not NFS with close-to-open caching, not a case-insensitive file
-// system). Temporary files of a killed process are removed by CleanTemp.
+// A Put writes an unnamed file (O_TMPFILE) in the blob's directory, fsyncs
+// it, links it into place and fsyncs the directory, so a blob is either
+// wholly there or not at all, also after a crash, and a killed process
+// leaves nothing behind. The directory must be on a local POSIX file system
+// with atomic rename (not NFS with close-to-open caching, not a
+// case-insensitive file system). Named temporary files of a killed process
+// are removed by CleanTemp.
 package fsblob
 
 import (
@@ -25,6 +28,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"justizcloud/blob"
 	"justizcloud/errs"
@@ -105,14 +110,18 @@ func (s *Store) Put(ctx context.Context, key blob.Key, r io.Reader) (err error) 
 	if err := check(ctx, "put", key); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(s.tmp, "put-*")
+	dir, file := s.path(key)
+	if err := s.mkdirs(key); err != nil {
+		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	f, named, err := s.createTemp(dir)
 	if err != nil {
 		return fmt.Errorf("fsblob put %s: %w", key, err)
 	}
 	committed := false
 	defer func() {
-		if !committed {
-			f.Close()
+		f.Close()
+		if !committed && named {
 			os.Remove(f.Name())
 		}
 	}()
@@ -122,23 +131,60 @@ func (s *Store) Put(ctx context.Context, key blob.Key, r io.Reader) (err error) 
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("fsblob put %s: %w", key, err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("fsblob put %s: %w", key, err)
-	}
-	dir, file := s.path(key)
-	if err := s.mkdirs(key); err != nil {
-		return fmt.Errorf("fsblob put %s: %w", key, err)
-	}
 	// The last moment at which a cancellation can still leave nothing behind.
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("fsblob put %s: %w", key, err)
 	}
-	if err := os.Rename(f.Name(), file); err != nil {
+	if err := s.publish(f, named, file); err != nil {
 		return fmt.Errorf("fsblob put %s: %w", key, err)
 	}
 	committed = true
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	return nil
+}
+
+// createTemp returns the file a Put writes. Where the file system supports
+// it (ext4, xfs, btrfs, tmpfs), that is an unnamed O_TMPFILE in the blob's
+// own directory: creating it touches no shared directory (a single temp
+// directory was the hottest lock of small uploads), and a killed process
+// leaves nothing behind. Elsewhere it is a named temp file in tmp/.
+func (s *Store) createTemp(dir string) (f *os.File, named bool, err error) {
+	fd, err := unix.Open(dir, unix.O_TMPFILE|unix.O_WRONLY|unix.O_CLOEXEC, 0o600)
+	if err == nil {
+		return os.NewFile(uintptr(fd), filepath.Join(dir, "(unnamed)")), false, nil
+	}
+	if !errors.Is(err, unix.EOPNOTSUPP) && !errors.Is(err, unix.EISDIR) && !errors.Is(err, unix.EINVAL) {
+		return nil, false, &fs.PathError{Op: "open O_TMPFILE", Path: dir, Err: err}
+	}
+	f, err = os.CreateTemp(s.tmp, "put-*")
+	return f, true, err
+}
+
+// publish gives the written file its name. An unnamed file is linked in
+// where no blob of that name exists; to replace one, it is linked under a
+// temp name first and renamed over it, so readers see the old or the new
+// content, never none.
+func (s *Store) publish(f *os.File, named bool, file string) error {
+	if named {
+		return os.Rename(f.Name(), file)
+	}
+	proc := fmt.Sprintf("/proc/self/fd/%d", f.Fd())
+	err := unix.Linkat(unix.AT_FDCWD, proc, unix.AT_FDCWD, file, unix.AT_SYMLINK_FOLLOW)
+	if !errors.Is(err, unix.EEXIST) {
+		if err != nil {
+			return &fs.PathError{Op: "link", Path: file, Err: err}
+		}
+		return nil
+	}
+	tmp := filepath.Join(s.tmp, fmt.Sprintf("put-%d-%d", os.Getpid(), time.Now().UnixNano()))
+	if err := unix.Linkat(unix.AT_FDCWD, proc, unix.AT_FDCWD, tmp, unix.AT_SYMLINK_FOLLOW); err != nil {
+		return &fs.PathError{Op: "link", Path: tmp, Err: err}
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		os.Remove(tmp)
+		return err
 	}
 	return nil
 }
