@@ -66,7 +66,8 @@ func CryptoLimit(d time.Duration) (float64, error) {
 // documents. Like the server, it asks the kernel to start writeback after
 // every chunk (sync_file_range), so the figure is the device's, not that of a
 // writer that leaves all disk work to the final fsync. It returns bytes per
-// second and removes its files.
+// second and leaves its files in a new folder below dir for the caller to
+// remove.
 func DiskLimit(dir string, fileSize int64, files int) (float64, error) {
 	buf := make([]byte, 1<<20)
 	if _, err := rand.Read(buf); err != nil {
@@ -76,7 +77,6 @@ func DiskLimit(dir string, fileSize int64, files int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer os.RemoveAll(tmp)
 	start := time.Now()
 	for i := range files {
 		f, err := os.Create(filepath.Join(tmp, fmt.Sprint(i)))
