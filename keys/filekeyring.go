@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"justizcloud/errs"
@@ -240,10 +241,27 @@ func (k *FileKeyring) write(st keyringState) error {
 
 // change reloads the file, applies fn to a copy of the state and writes the
 // result. fn returns false to leave the file as it is.
+//
+// Several processes may share the file (replicas with one keyring): a change
+// holds an exclusive flock on "<path>.lock" from the reload to the write, so
+// no process overwrites a key that another has just added. A change that
+// turns out to be none takes no file lock, so a read-only keyring works as
+// long as nothing needs to change.
 func (k *FileKeyring) change(fn func(st *keyringState) bool) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if err := k.reload(); err != nil {
+		return err
+	}
+	if st := k.state.clone(); !fn(&st) {
+		return nil
+	}
+	unlock, err := lockFile(k.path + ".lock")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := k.reload(); err != nil { // another process may have changed it meanwhile
 		return err
 	}
 	st := k.state.clone()
@@ -251,6 +269,20 @@ func (k *FileKeyring) change(fn func(st *keyringState) bool) error {
 		return nil
 	}
 	return k.write(st)
+}
+
+// lockFile takes an exclusive flock on name, creating it if needed, and
+// returns the function that releases it.
+func lockFile(name string) (func(), error) {
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("keyring lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("keyring lock: %w", err)
+	}
+	return func() { f.Close() }, nil // closing releases the lock
 }
 
 func (st keyringState) clone() keyringState {
@@ -410,6 +442,34 @@ func (k *FileKeyring) Rotate(ctx context.Context, t tenancy.ID) error {
 	})
 	if err = errors.Join(err, addErr); err != nil {
 		return fmt.Errorf("keyring rotate %s: %w", t, err)
+	}
+	return nil
+}
+
+// EnsureTenants gives every tenant of ts that has no KEK one, in a single
+// write, and writes nothing when all have one. A server calls it at start, so
+// that replicas sharing a keyring file (a mounted secret) never create KEKs on
+// their own; on a read-only file with a tenant missing it fails, loudly.
+func (k *FileKeyring) EnsureTenants(ctx context.Context, ts []tenancy.ID) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("keyring ensure tenants: %w", err)
+	}
+	var addErr error
+	err := k.change(func(st *keyringState) bool {
+		changed := false
+		for _, t := range ts {
+			if tk := st.Tenants[t]; tk != nil && len(tk.KEKs) > 0 {
+				continue
+			}
+			if addErr = st.addKEK(t); addErr != nil {
+				return false
+			}
+			changed = true
+		}
+		return changed
+	})
+	if err = errors.Join(err, addErr); err != nil {
+		return fmt.Errorf("keyring ensure tenants: %w", err)
 	}
 	return nil
 }

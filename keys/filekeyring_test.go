@@ -205,8 +205,12 @@ func TestFile(t *testing.T) {
 	}
 
 	entries, err := os.ReadDir(dir)
-	if err != nil || len(entries) != 1 {
-		t.Errorf("directory holds %v (%v), want only the keyring file", entries, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if err != nil || len(names) != 2 || names[0] != "keyring.json" || names[1] != "keyring.json.lock" {
+		t.Errorf("directory holds %v (%v), want only the keyring file and its lock file", names, err)
 	}
 
 	if err := os.Chmod(path, 0o644); err != nil {
@@ -267,4 +271,95 @@ func TestConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestEnsureTenants(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "keyring.json")
+	k, err := keys.OpenFileKeyring(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []tenancy.ID{"DE", "DE-BY", "DE-NW"}
+	if err := k.EnsureTenants(ctx, ids); err != nil {
+		t.Fatal(err)
+	}
+	w, err := k.Wrap(ctx, "DE-BY", make([]byte, 32))
+	if err != nil || w.KEK != "DE-BY/v1" {
+		t.Fatalf("Wrap after EnsureTenants = %+v, %v; want KEK DE-BY/v1", w, err)
+	}
+	fi1, _ := os.Stat(path)
+	// All present: nothing is written, so a read-only shared file works.
+	if err := os.Chmod(path, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Dir(path), 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(filepath.Dir(path), 0o700) })
+	k2, err := keys.OpenFileKeyring(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k2.EnsureTenants(ctx, ids); err != nil {
+		t.Errorf("EnsureTenants with all KEKs present on a read-only keyring = %v", err)
+	}
+	fi2, _ := os.Stat(path)
+	if !fi1.ModTime().Equal(fi2.ModTime()) {
+		t.Error("EnsureTenants rewrote a complete keyring")
+	}
+	if os.Geteuid() != 0 { // root ignores the permissions
+		if err := k2.EnsureTenants(ctx, []tenancy.ID{"DE-TH"}); err == nil {
+			t.Error("EnsureTenants added a KEK to a read-only keyring")
+		}
+	}
+}
+
+// TestSharedKeyringFile: two keyrings on one file (as two replicas) change
+// it at the same time; no key one of them added may get lost.
+func TestSharedKeyringFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "keyring.json")
+	a, err := keys.OpenFileKeyring(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := keys.OpenFileKeyring(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wrapped := make([][]keys.Wrapped, 2)
+	for i, k := range []*keys.FileKeyring{a, b} {
+		wg.Go(func() {
+			for range 20 {
+				if err := k.Rotate(ctx, "DE-BY"); err != nil {
+					t.Error(err)
+					return
+				}
+				w, err := k.Wrap(ctx, "DE-BY", bytes.Repeat([]byte{byte(i)}, 32))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				wrapped[i] = append(wrapped[i], w)
+			}
+		})
+	}
+	wg.Wait()
+	c, err := keys.OpenFileKeyring(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ws := range wrapped {
+		for _, w := range ws {
+			dek, err := c.Unwrap(ctx, "DE-BY", w)
+			if err != nil || !bytes.Equal(dek, bytes.Repeat([]byte{byte(i)}, 32)) {
+				t.Fatalf("key wrapped by keyring %d under %s: Unwrap from the file = %v; a concurrent change lost its KEK", i, w.KEK, err)
+			}
+		}
+	}
+	if last, err := c.Wrap(ctx, "DE-BY", make([]byte, 32)); err != nil || last.KEK != "DE-BY/v40" {
+		t.Errorf("current KEK after 40 rotations = %+v, %v; want DE-BY/v40", last, err)
+	}
 }

@@ -62,8 +62,18 @@ func openBackends(ctx context.Context, cfg *config, log *slog.Logger) (*backends
 		return nil, err
 	}
 	b := &backends{db: db, cat: cat}
-	b.kr, err = keys.OpenFileKeyring(filepath.Join(cfg.Data, "keyring.json"))
+	b.kr, err = keys.OpenFileKeyring(cfg.keyringPath())
 	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	// Every tenant gets its KEK now, not at its first upload, so replicas
+	// that share the keyring never create keys on their own.
+	var ids []tenancy.ID
+	for _, t := range tenancy.Tenants() {
+		ids = append(ids, t.ID)
+	}
+	if err := b.kr.EnsureTenants(ctx, ids); err != nil {
 		b.Close()
 		return nil, err
 	}

@@ -22,6 +22,7 @@ type config struct {
 	Addr            string
 	Data            string
 	DB              string // empty: SQLite file under Data
+	Keyring         string // keyring file; empty: keyring.json under Data
 	Blob            string // fs or s3
 	S3              s3blob.Config
 	MaxUpload       byteSize
@@ -36,6 +37,7 @@ type config struct {
 func (c *config) storageFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Data, "data", "./data", "data folder of the embedded default (SQLite file, keyring, encrypted blobs)")
 	fs.StringVar(&c.DB, "db", "", "database: empty for SQLite under --data, or postgres://user@host:port/db")
+	fs.StringVar(&c.Keyring, "keyring", "", "keyring file with the tenants' key-encryption keys (default: keyring.json under --data; replicas share one)")
 	fs.StringVar(&c.Blob, "blob", "fs", "blob driver: fs (under --data) or s3")
 	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", "", "S3 endpoint host:port (with --blob s3)")
 	fs.StringVar(&c.S3.Bucket, "s3-bucket", "justizcloud", "S3 bucket")
@@ -98,6 +100,14 @@ func (c *config) validateStorage() error {
 		return fmt.Errorf("--blob must be fs or s3, not %q", c.Blob)
 	}
 	return nil
+}
+
+// keyringPath is the keyring file: the configured one or keyring.json under --data.
+func (c *config) keyringPath() string {
+	if c.Keyring != "" {
+		return c.Keyring
+	}
+	return filepath.Join(c.Data, "keyring.json")
 }
 
 // dbDSN is the database to open: the configured URL or the SQLite file under --data.

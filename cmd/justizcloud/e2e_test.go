@@ -51,11 +51,17 @@ type testServer struct {
 
 func startServe(t *testing.T, data string, extra ...string) *testServer {
 	t.Helper()
+	return startServeEnv(t, data, nil, extra...)
+}
+
+// startServeEnv is startServe with JUSTIZCLOUD_* variables.
+func startServeEnv(t *testing.T, data string, env map[string]string, extra ...string) *testServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, logs syncBuffer
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--log-level", "warn"}, extra...)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, func(string) string { return "" }, &out, &logs) }()
+	go func() { done <- run(ctx, args, func(k string) string { return env[k] }, &out, &logs) }()
 	re := regexp.MustCompile(`listens on (http://\S+)`)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
