@@ -40,7 +40,7 @@ func TestReadmeTour(t *testing.T) {
 
 	exe := mustBinary(t)
 	data := t.TempDir()
-	p := startProcess(t, exe, data)
+	p := startProcess(t, exe, data, "--demo=true") // as the README runs it
 	s := script.String()
 	s = strings.ReplaceAll(s, "go run ./cmd/justizcloud", exe)
 	s = strings.ReplaceAll(s, "--data ./data", "--data "+data)
@@ -51,7 +51,7 @@ func TestReadmeTour(t *testing.T) {
 	if err != nil {
 		t.Fatalf("tour failed: %v\n%s\nscript:\n%s", err, out, s)
 	}
-	for _, want := range []string{`"aktenzeichen":"12 C 1/`, `"sha256":"`, "Klage", `"name":"Amtsgericht München"`} {
+	for _, want := range []string{`"aktenzeichen":"12 C 2/`, `"sha256":"`, "Klage", `"name":"Amtsgericht München"`} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("tour output lacks %q:\n%s", want, out)
 		}

@@ -111,7 +111,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("listening", "url", url, "data", cfg.Data, "db", dbKind(cfg.DB), "blob", cfg.Blob)
 	fmt.Fprintf(stdout, "Justizcloud listens on %s\n", url)
 	if cfg.Demo {
-		fmt.Fprintf(stdout, "Get a demo token with:\n  justizcloud token create --data %s --tenant DE-BY --role geschaeftsstelle\n", cfg.Data)
+		fmt.Fprintf(stdout, "Demo data: cases in DE-BY, DE-NW and DE-BE. Get a token in a second shell with\n"+
+			"  go run ./cmd/justizcloud token create --data %s --tenant DE-BY --role geschaeftsstelle\n"+
+			"(or with the built binary: justizcloud token create …), then see the README's curl tour.\n", cfg.Data)
 	}
 
 	errc := make(chan error, 1)
