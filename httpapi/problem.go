@@ -103,3 +103,49 @@ func writeJSONStatus(w http.ResponseWriter, contentType string, status int, v an
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // the client may be gone; nothing left to tell it
 }
+
+// problemWriter turns error responses that were not written by writeError —
+// the plain-text ones of http.ServeContent (416, 500) and of the mux (405) —
+// into problem documents, so that every error of the API is one.
+type problemWriter struct {
+	http.ResponseWriter
+	r       *http.Request
+	discard bool
+}
+
+func (p *problemWriter) WriteHeader(code int) {
+	if code < 400 || p.Header().Get("Content-Type") == "application/problem+json" {
+		p.ResponseWriter.WriteHeader(code)
+		return
+	}
+	p.discard = true
+	h := p.Header()
+	for _, k := range []string{"Content-Disposition", "ETag", "Repr-Digest", "Content-Length"} {
+		h.Del(k)
+	}
+	detail := http.StatusText(code)
+	switch code {
+	case http.StatusRequestedRangeNotSatisfiable:
+		detail = "the requested range lies outside the document (Content-Range gives its size)"
+	case http.StatusNotFound:
+		detail = "no such object"
+	case http.StatusMethodNotAllowed:
+		detail = "method " + p.r.Method + " is not allowed here (Allow lists the methods)"
+	case http.StatusInternalServerError:
+		detail = "internal error"
+	}
+	writeJSONStatus(p.ResponseWriter, "application/problem+json", code, problem{
+		Type: "about:blank", Title: http.StatusText(code), Status: code, Detail: detail,
+		Instance: p.r.URL.Path, RequestID: requestID(p.r.Context()),
+	})
+}
+
+func (p *problemWriter) Write(b []byte) (int, error) {
+	if p.discard {
+		return len(b), nil
+	}
+	return p.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (p *problemWriter) Unwrap() http.ResponseWriter { return p.ResponseWriter }

@@ -56,9 +56,6 @@ func New(d Deps) *Server {
 		}
 		s.mux.Handle(rt.method+" "+rt.pattern, h)
 	}
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, s.log, fmt.Errorf("%w: no route %s %s", errs.ErrNotFound, r.Method, r.URL.Path))
-	})
 	return s
 }
 
@@ -77,7 +74,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 	r = r.WithContext(ctx)
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	rec := &recorder{ResponseWriter: &problemWriter{ResponseWriter: w, r: r}, status: http.StatusOK}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {

@@ -133,6 +133,11 @@ func (c client) do(method, path string, body io.Reader, hdr map[string]string) (
 	if err != nil {
 		c.t.Fatalf("%s %s: read body: %v", method, path, err)
 	}
+	sp, err := loadSpec()
+	if err != nil {
+		c.t.Fatalf("openapi.json: %v", err)
+	}
+	sp.check(c.t, method, path, resp, b)
 	return resp, b
 }
 
@@ -299,6 +304,13 @@ func TestMainStory(t *testing.T) {
 	// A Land's token cannot file at another Land's court.
 	nw.expect(400, "POST", "/api/v1/cases", jsonBody(map[string]string{"court": "D2601", "register": "C"}), jsonHdr, nil)
 
+	// A read-only role may look but not file.
+	leser := client{t, srv.url, mustToken(t, data, "DE-BY", "leser")}
+	leser.expect(200, "GET", "/api/v1/documents/"+d.ID, nil, nil, nil)
+	leser.expect(403, "POST", "/api/v1/cases", jsonBody(map[string]string{"court": "D2601", "register": "C"}), jsonHdr, nil)
+	leser.expect(403, "POST", "/api/v1/cases/"+c.ID+"/documents", strings.NewReader("x"), nil, nil)
+	by.expect(416, "GET", "/api/v1/documents/"+d.ID+"/content", nil, map[string]string{"Range": "bytes=999999999-"}, nil)
+
 	// No token, bad token.
 	for _, tok := range []string{"", "jc_nonsense", "Basic abc"} {
 		client{t, srv.url, tok}.expect(401, "GET", "/api/v1/cases/"+c.ID, nil, nil, nil)
@@ -389,4 +401,16 @@ func assertNoPlaintext(t *testing.T, dir string, needle []byte) {
 		}
 		return nil
 	})
+}
+
+// TestEveryErrorIsAProblem: errors that the handlers do not write themselves
+// (wrong method, unknown route) are problem documents too.
+func TestEveryErrorIsAProblem(t *testing.T) {
+	data := t.TempDir()
+	srv := startServe(t, data, "--demo=false")
+	c := client{t, srv.url, mustToken(t, data, "DE-BY", "leser")}
+	c.expect(405, "DELETE", "/api/v1/cases", nil, nil, nil)
+	c.expect(405, "PUT", "/api/v1/documents/x", nil, nil, nil)
+	c.expect(404, "GET", "/api/v1/nothing", nil, nil, nil)
+	c.expect(404, "GET", "/", nil, nil, nil)
 }
