@@ -26,7 +26,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -47,6 +46,7 @@ var (
 type Store struct {
 	tmp     string // <dir>/tmp
 	objects string // <dir>/objects
+	bufs    *bufferPool
 }
 
 // Open prepares dir (creating it and its tmp and objects subdirectories with
@@ -59,7 +59,7 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fsblob open %s: %w", dir, err)
 	}
-	s := &Store{tmp: filepath.Join(abs, "tmp"), objects: filepath.Join(abs, "objects")}
+	s := &Store{tmp: filepath.Join(abs, "tmp"), objects: filepath.Join(abs, "objects"), bufs: newBufferPool()}
 	for _, d := range []string{abs, s.tmp, s.objects} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("fsblob open: %w", err)
@@ -125,7 +125,12 @@ func (s *Store) Put(ctx context.Context, key blob.Key, r io.Reader) (err error) 
 			os.Remove(f.Name())
 		}
 	}()
-	if _, err := copyContext(ctx, &writeback{f: f, fd: int(f.Fd())}, r); err != nil {
+	cw := newChunkWriter(f, s.bufs)
+	defer cw.Close()
+	if _, err := copyContext(ctx, cw, r); err != nil {
+		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	if err := cw.Finish(); err != nil {
 		return fmt.Errorf("fsblob put %s: %w", key, err)
 	}
 	if err := f.Sync(); err != nil {
@@ -402,35 +407,6 @@ func mapErr(op string, key blob.Key, err error) error {
 	}
 	return fmt.Errorf("fsblob %s %s: %w", op, key, err)
 }
-
-// writebackChunk is how much a Put writes before it asks the kernel to start
-// writing it to disk.
-const writebackChunk = 1 << 20
-
-// writeback writes to a file and starts the kernel's writeback of every
-// written megabyte at once (sync_file_range SYNC_FILE_RANGE_WRITE, which does
-// not wait), so disk writes overlap encryption and the final fsync finds
-// little left to do. Without it, writeback of a large blob starts only at
-// the fsync and the whole blob's disk time adds to its encryption time.
-type writeback struct {
-	f            *os.File
-	fd           int
-	off, started int64
-}
-
-func (w *writeback) Write(p []byte) (int, error) {
-	n, err := w.f.Write(p)
-	w.off += int64(n)
-	if w.off-w.started >= writebackChunk {
-		// Only a hint: errors surface at the fsync that follows.
-		_ = syscall.SyncFileRange(w.fd, w.started, w.off-w.started, syncFileRangeWrite)
-		w.started = w.off
-	}
-	return n, err
-}
-
-// syncFileRangeWrite is SYNC_FILE_RANGE_WRITE of sync_file_range(2).
-const syncFileRangeWrite = 0x2
 
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
