@@ -347,13 +347,9 @@ func (o *opener) Close() error {
 	return o.closer.Close()
 }
 
-// ciphertextSize is the stored size of a plaintext of n bytes.
-func ciphertextSize(n int64) int64 {
-	full := n / segmentSize
-	return headerSize + full*sealedSegmentSize + n - full*segmentSize + tagSize
-}
-
-// plaintextSize inverts ciphertextSize; sizes it cannot produce wrap ErrCorrupt.
+// plaintextSize computes a plaintext's size from the stored size of its
+// ciphertext (header, full segments, a short final segment); sizes the
+// format cannot produce wrap ErrCorrupt.
 func plaintextSize(key Key, size int64) (int64, error) {
 	body := size - headerSize
 	if body < tagSize {

@@ -219,3 +219,10 @@ func BenchmarkOpener(b *testing.B) {
 		}
 	}
 }
+
+// ciphertextSize is the stored size of a plaintext of n bytes, computed
+// independently of plaintextSize for the test.
+func ciphertextSize(n int64) int64 {
+	full := n / segmentSize
+	return headerSize + full*sealedSegmentSize + n - full*segmentSize + tagSize
+}
