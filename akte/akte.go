@@ -39,6 +39,7 @@ type Case struct {
 	Court        tenancy.CourtID
 	Aktenzeichen Aktenzeichen
 	Subject      string
+	Procedure    string // procedure type (verfahren definition), empty for a plain case file
 	CreatedAt    time.Time
 	CreatedBy    string
 }

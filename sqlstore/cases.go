@@ -71,10 +71,10 @@ func (d *DB) CreateCase(ctx context.Context, c akte.Case) (akte.Case, error) {
 			return fmt.Errorf("next number: %w", err)
 		}
 		_, err = d.txExec(ctx, tx, d.q(`INSERT INTO cases
-			(id, tenant, court, department, register, number, year, subject, created_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			(id, tenant, court, department, register, number, year, subject, procedure, created_at, created_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			c.ID, c.Tenant, c.Court, a.Department, a.Register, c.Aktenzeichen.Number, a.Year,
-			c.Subject, d.ts(c.CreatedAt), c.CreatedBy)
+			c.Subject, c.Procedure, d.ts(c.CreatedAt), c.CreatedBy)
 		if err != nil {
 			return fmt.Errorf("insert: %w", classify(err))
 		}
@@ -86,12 +86,12 @@ func (d *DB) CreateCase(ctx context.Context, c akte.Case) (akte.Case, error) {
 	return c, nil
 }
 
-const caseColumns = `id, tenant, court, department, register, number, year, subject, created_at, created_by`
+const caseColumns = `id, tenant, court, department, register, number, year, subject, procedure, created_at, created_by`
 
 func scanCase(row interface{ Scan(...any) error }) (akte.Case, error) {
 	var c akte.Case
 	err := row.Scan(&c.ID, &c.Tenant, &c.Court, &c.Aktenzeichen.Department, &c.Aktenzeichen.Register,
-		&c.Aktenzeichen.Number, &c.Aktenzeichen.Year, &c.Subject, timeCol{&c.CreatedAt}, &c.CreatedBy)
+		&c.Aktenzeichen.Number, &c.Aktenzeichen.Year, &c.Subject, &c.Procedure, timeCol{&c.CreatedAt}, &c.CreatedBy)
 	return c, err
 }
 

@@ -50,6 +50,7 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"DataKeys", testDataKeys},
 		{"Tokens", testTokens},
 		{"TimeRoundTrip", testTimeRoundTrip},
+		{"Events", testEvents},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newDSN) })

@@ -1,0 +1,37 @@
+-- SPDX-License-Identifier: EUPL-1.2
+-- Copyright the Justizcloud authors.
+--
+-- Proceedings: the procedure type of a case and its append-only event history.
+
+-- +goose Up
+ALTER TABLE cases ADD COLUMN procedure TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE case_events (
+	tenant    TEXT NOT NULL,
+	case_id   TEXT NOT NULL,
+	seq       INTEGER NOT NULL CHECK (seq > 0),
+	name      TEXT NOT NULL,
+	at        TIMESTAMPTZ NOT NULL,
+	by        TEXT NOT NULL,
+	role      TEXT NOT NULL,
+	documents JSONB NOT NULL,
+	data      JSONB NOT NULL,
+	PRIMARY KEY (tenant, case_id, seq),
+	FOREIGN KEY (tenant, case_id) REFERENCES cases (tenant, id)
+);
+
+-- History is never rewritten.
+-- +goose StatementBegin
+CREATE FUNCTION case_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'case_events is append-only';
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER case_events_append_only BEFORE UPDATE OR DELETE ON case_events
+	FOR EACH ROW EXECUTE FUNCTION case_events_append_only();
+
+-- +goose Down
+DROP TABLE case_events;
+DROP FUNCTION case_events_append_only;
+ALTER TABLE cases DROP COLUMN procedure;

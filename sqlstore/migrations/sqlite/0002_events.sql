@@ -1,0 +1,31 @@
+-- SPDX-License-Identifier: EUPL-1.2
+-- Copyright the Justizcloud authors.
+--
+-- Proceedings: the procedure type of a case and its append-only event history.
+
+-- +goose Up
+ALTER TABLE cases ADD COLUMN procedure TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE case_events (
+	tenant    TEXT NOT NULL,
+	case_id   TEXT NOT NULL,
+	seq       INTEGER NOT NULL CHECK (seq > 0),
+	name      TEXT NOT NULL,
+	at        INTEGER NOT NULL,
+	by        TEXT NOT NULL,
+	role      TEXT NOT NULL,
+	documents TEXT NOT NULL, -- JSON array of document ids
+	data      TEXT NOT NULL, -- JSON object of strings
+	PRIMARY KEY (tenant, case_id, seq),
+	FOREIGN KEY (tenant, case_id) REFERENCES cases (tenant, id)
+) STRICT;
+
+-- History is never rewritten.
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+
+-- +goose Down
+DROP TABLE case_events;
+ALTER TABLE cases DROP COLUMN procedure;
