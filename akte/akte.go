@@ -100,6 +100,15 @@ type Store interface {
 	// StaleUploads lists upload intents started before the given time, across all tenants.
 	StaleUploads(ctx context.Context, before time.Time) ([]Upload, error)
 
+	// AddParticipant stores a new participant of an existing case.
+	AddParticipant(ctx context.Context, p Participant) error
+	// UpdateParticipant replaces role, name, address and representation. Missing: errs.ErrNotFound.
+	UpdateParticipant(ctx context.Context, p Participant) error
+	// RemoveParticipant deletes a participant. Missing: errs.ErrNotFound.
+	RemoveParticipant(ctx context.Context, t tenancy.ID, c CaseID, id ParticipantID) error
+	// Participants lists a case's participants in the order they were added.
+	Participants(ctx context.Context, t tenancy.ID, c CaseID) ([]Participant, error)
+
 	Document(ctx context.Context, t tenancy.ID, id DocumentID) (Document, error)
 	// Documents lists a case's documents in the order they were filed.
 	Documents(ctx context.Context, t tenancy.ID, c CaseID) ([]Document, error)

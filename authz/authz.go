@@ -56,6 +56,8 @@ const (
 	ReadCase     Action = "case.read"
 	AddDocument  Action = "document.add"
 	ReadDocument Action = "document.read"
+	// ManageParticipants adds, changes and removes Beteiligte.
+	ManageParticipants Action = "participants.manage"
 )
 
 // Resource is what an action is done to, reduced to what the decision needs.
@@ -65,8 +67,9 @@ type Resource struct {
 }
 
 var writers = map[Action][]Role{
-	CreateCase:  {Geschaeftsstelle, Landesadmin},
-	AddDocument: {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
+	CreateCase:         {Geschaeftsstelle, Landesadmin},
+	AddDocument:        {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
+	ManageParticipants: {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
 }
 
 // May decides whether sub may do a on r. A resource the subject may not even

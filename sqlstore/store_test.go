@@ -51,6 +51,7 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"Tokens", testTokens},
 		{"TimeRoundTrip", testTimeRoundTrip},
 		{"Events", testEvents},
+		{"Participants", testParticipants},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newDSN) })

@@ -1,7 +1,8 @@
 -- SPDX-License-Identifier: EUPL-1.2
 -- Copyright the Justizcloud authors.
 --
--- Proceedings: the procedure type of a case and its append-only event history.
+-- Proceedings: the procedure type of a case, its participants (Beteiligte) and its
+-- append-only event history.
 
 -- +goose Up
 ALTER TABLE cases ADD COLUMN procedure TEXT NOT NULL DEFAULT '';
@@ -20,6 +21,19 @@ CREATE TABLE case_events (
 	FOREIGN KEY (tenant, case_id) REFERENCES cases (tenant, id)
 ) STRICT;
 
+CREATE TABLE case_participants (
+	id         TEXT NOT NULL PRIMARY KEY,
+	tenant     TEXT NOT NULL,
+	case_id    TEXT NOT NULL,
+	role       TEXT NOT NULL,
+	name       TEXT NOT NULL,
+	address    TEXT NOT NULL,
+	represents TEXT NOT NULL, -- '' or the id of the party represented
+	created_at INTEGER NOT NULL,
+	FOREIGN KEY (tenant, case_id) REFERENCES cases (tenant, id)
+) STRICT;
+CREATE INDEX case_participants_case ON case_participants (tenant, case_id, created_at, id);
+
 -- History is never rewritten.
 CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
 BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
@@ -27,5 +41,6 @@ CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
 BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
 
 -- +goose Down
+DROP TABLE case_participants;
 DROP TABLE case_events;
 ALTER TABLE cases DROP COLUMN procedure;
