@@ -17,7 +17,9 @@ func TestParticipants(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
 	c := f.mustCase(t)
-	add := func(in akte.NewParticipant) (akte.Participant, error) { return f.svc.AddParticipant(ctx, f.sub, c.ID, in) }
+	add := func(in akte.NewParticipant) (akte.Participant, error) {
+		return f.svc.AddParticipant(ctx, f.sub, c.ID, in)
+	}
 
 	kl, err := add(akte.NewParticipant{Role: "klaeger", Name: "Erika Mustermann", Address: "Musterstraße 1, 80331 München"})
 	if err != nil {
