@@ -28,6 +28,10 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{id}", true, s.getCase},
 		{"POST", "/api/v1/cases/{id}/documents", true, s.addDocument},
 		{"GET", "/api/v1/cases/{id}/documents", true, s.listDocuments},
+		{"POST", "/api/v1/cases/{id}/participants", true, s.addParticipant},
+		{"GET", "/api/v1/cases/{id}/participants", true, s.listParticipants},
+		{"PUT", "/api/v1/cases/{id}/participants/{pid}", true, s.updateParticipant},
+		{"DELETE", "/api/v1/cases/{id}/participants/{pid}", true, s.removeParticipant},
 		{"GET", "/api/v1/documents/{id}", true, s.getDocument},
 		{"GET", "/api/v1/documents/{id}/content", true, s.getContent},
 	}
