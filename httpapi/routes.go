@@ -23,6 +23,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/tenants", true, s.listTenants},
 		{"GET", "/api/v1/courts", true, s.listCourts},
 		{"GET", "/api/v1/courts/{id}", true, s.getCourt},
+		{"GET", "/api/v1/fristen", true, s.computeFrist},
 		{"POST", "/api/v1/cases", true, s.createCase},
 		{"GET", "/api/v1/cases", true, s.listCases},
 		{"GET", "/api/v1/cases/{id}", true, s.getCase},

@@ -21,6 +21,7 @@ import (
 	"justizcloud/akte"
 	"justizcloud/authz"
 	"justizcloud/errs"
+	"justizcloud/frist"
 	"justizcloud/identity"
 	"justizcloud/tenancy"
 )
@@ -30,6 +31,7 @@ type Deps struct {
 	Akte    *akte.Service
 	Tokens  *identity.Tokens
 	Catalog *tenancy.Catalog
+	Fristen *frist.Calendar
 	// Ready reports whether the backends answer; /readyz calls it.
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger

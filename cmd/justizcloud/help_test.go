@@ -17,7 +17,7 @@ import (
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"token", "--help"}, {"token", "create", "--help"},
-		{"bench", "--help"}, {"bench", "ingest", "--help"}, {"version", "--help"},
+		{"bench", "--help"}, {"bench", "ingest", "--help"}, {"version", "--help"}, {"frist", "--help"},
 	} {
 		var out, errb bytes.Buffer
 		err := run(context.Background(), args, func(string) string { return "" }, &out, &errb)

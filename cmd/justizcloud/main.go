@@ -44,6 +44,7 @@ Commands:
   migrate   apply database migrations and seed reference data
   token     manage API tokens (token create …)
   bench     run benchmarks (bench ingest …)
+  frist     compute a Frist (frist --court U1308 --start 2026-10-30 --period 2w)
   version   print the version
 
 Run "justizcloud <command> --help" for the flags of a command. Every flag can
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runToken(ctx, rest, getenv, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, getenv, stdout, stderr)
+	case "frist":
+		return runFrist(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fs := flag.NewFlagSet("version", flag.ContinueOnError)
 		fs.SetOutput(stderr)

@@ -4,6 +4,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 )
@@ -50,4 +52,35 @@ func TestParticipantsAPI(t *testing.T) {
 	nw := client{t, srv.url, mustToken(t, data, "DE-NW", "landesadmin")}
 	nw.expect(404, "GET", base, nil, nil, nil)
 	nw.expect(404, "POST", base, jsonBody(map[string]string{"role": "zeuge", "name": "x"}), jsonHdr, nil)
+}
+
+// TestFristen computes a Frist through the CLI and the API: both agree.
+func TestFristen(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"frist", "--court", "U1308", "--start", "2026-11-04", "--period", "2w"}, func(string) string { return "" }, &out, &out); err != nil {
+		t.Fatalf("frist: %v\n%s", err, out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if lines[0] != "2026-11-19" || !strings.Contains(out.String(), "Buß- und Bettag") {
+		t.Errorf("frist at AG Leipzig from 04.11.2026 + 2w printed:\n%s\nwant 2026-11-19 first (18.11. is Buß- und Bettag in Sachsen)", out.String())
+	}
+	data := t.TempDir()
+	srv := startServe(t, data, "--demo=false")
+	c := client{t, srv.url, mustToken(t, data, "DE-NW", "leser")}
+	var f struct {
+		End    string
+		RawEnd string `json:"raw_end"`
+		Steps  []struct{ Rule string }
+	}
+	c.expect(200, "GET", "/api/v1/fristen?court=U1308&start=2026-11-04&period=2w", nil, nil, &f)
+	if f.End != "2026-11-19" || f.RawEnd != "2026-11-18" || len(f.Steps) < 3 {
+		t.Errorf("API Frist = %+v; want raw end 2026-11-18 moved to 2026-11-19 with the reasoning", f)
+	}
+	for _, q := range []string{"court=XXXX&start=2026-11-04&period=2w", "court=U1308&start=04.11.2026&period=2w", "court=U1308&start=2026-11-04&period=2x", "court=U1308&start=2026-11-04"} {
+		var pr problemResp
+		c.expect(400, "GET", "/api/v1/fristen?"+q, nil, nil, &pr)
+		if pr.Detail == "" {
+			t.Errorf("%s: no detail", q)
+		}
+	}
 }

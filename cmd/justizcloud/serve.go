@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"justizcloud/akte"
+	"justizcloud/frist"
 	"justizcloud/httpapi"
 	"justizcloud/identity"
 )
@@ -82,7 +83,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	api := httpapi.New(httpapi.Deps{
-		Akte: svc, Tokens: tokens, Catalog: b.cat, Logger: log,
+		Akte: svc, Tokens: tokens, Catalog: b.cat, Fristen: frist.NewCalendar(b.cat), Logger: log,
 		Ready: func(ctx context.Context) error {
 			if err := b.db.Ping(ctx); err != nil {
 				return err
