@@ -50,6 +50,17 @@ func (c *Calendar) seat(id tenancy.CourtID) (seat, error) {
 		return seat{}, fmt.Errorf("%w: court %q: not in the court catalog", errs.ErrInvalid, id)
 	}
 	s := seat{land: ct.Tenant, place: ct.City}
+	if s.land == "DE" {
+		// Federal bodies without a Land letter still sit in a Land, and its
+		// holidays close them: the BGH and the Generalbundesanwalt in
+		// Karlsruhe, the Bundesamt für Justiz in Bonn.
+		switch ct.City {
+		case "Karlsruhe":
+			s.land = "DE-BW"
+		case "Bonn":
+			s.land = "DE-NW"
+		}
+	}
 	if p, ok := c.branches[id]; ok {
 		s.place = p
 	}

@@ -206,7 +206,11 @@ func fristCases() []fristCase {
 			raw: date(2025, 10, 3), end: date(2025, 10, 6)},
 
 		// Federal courts: the Land of the seat as the catalog gives it.
-		{name: "BGH (A1000, Land DE): Fronleichnam 04.06.2026 does not move", court: "A1000", start: date(2026, 5, 21), period: "2w",
+		{name: "BGH (A1000, Land DE, seat Karlsruhe): Fronleichnam 04.06.2026 is a holiday in BW, moves to Fr 05.06.2026", court: "A1000", start: date(2026, 5, 21), period: "2w",
+			raw: date(2026, 6, 4), end: date(2026, 6, 5)},
+		{name: "Bundesamt für Justiz (A2000R, seat Bonn): Fronleichnam 04.06.2026 is a holiday in NW, moves to Fr 05.06.2026", court: "A2000R", start: date(2026, 5, 21), period: "2w",
+			raw: date(2026, 6, 4), end: date(2026, 6, 5)},
+		{name: "EPPO (C6087, no seat in a Land): Fronleichnam 04.06.2026 does not move", court: "C6087", start: date(2026, 5, 21), period: "2w",
 			raw: date(2026, 6, 4), end: date(2026, 6, 4)},
 		{name: "BGH: Christmas 25.12.2026 moves to 28.12.2026", court: "A1000", start: date(2026, 12, 11), period: "2w",
 			raw: date(2026, 12, 25), end: date(2026, 12, 28)},

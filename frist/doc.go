@@ -53,8 +53,10 @@
 // catalog gives federal courts the Land of their seat where the XJustiz ID
 // has a Land letter (BFH and BPatG: Bayern; BVerwG: Sachsen; BAG:
 // Thüringen; BSG: Hessen; BVerfG: Baden-Württemberg). Entries with the
-// Land "DE" (BGH, Generalbundesanwalt, Bundesamt für Justiz, EPPO) get only
-// the holidays common to all Länder, although the BGH sits in Karlsruhe.
+// Land "DE" get the holidays of their seat's Land where the seat is known:
+// Karlsruhe (BGH, Generalbundesanwalt) → Baden-Württemberg, Bonn (Bundesamt
+// für Justiz) → Nordrhein-Westfalen; the others (EPPO) only the holidays
+// common to all Länder.
 //
 // The holidays of the whole Länder are a table in holiday.go with first and
 // last years: the nine common holidays (Neujahr, Karfreitag, Ostermontag,

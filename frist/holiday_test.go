@@ -158,7 +158,7 @@ func TestHolidayNames(t *testing.T) {
 		{"V1109", date(2028, 8, 15), "Mariä Himmelfahrt", sl, "", true},
 		{"Y1109", date(2026, 6, 4), "Fronleichnam", th, "Heiligenstadt", true},
 		{"Y1106", date(2026, 6, 4), "", "", "", false},
-		{"A1000", date(2026, 6, 4), "", "", "", false}, // BGH: Land DE in the catalog
+		{"A1000", date(2026, 6, 4), "Fronleichnam", "DE-BW", "", true}, // BGH: Land DE in the catalog, seat Karlsruhe
 		{"A1000", date(2026, 12, 25), "1. Weihnachtstag", "DE", "", true},
 		{"D6263", date(2026, 6, 4), "Fronleichnam", by, "", true}, // BFH sits in München
 		{"D6263", date(2025, 8, 15), "Mariä Himmelfahrt", by, "München", true},
