@@ -56,7 +56,8 @@ type Document struct {
 	SHA256      [32]byte
 	Blob        string // blob name in the content store (random; reveals nothing)
 	Predecessor DocumentID
-	Version     int // 1 for a first version
+	Version     int    // 1 for a first version
+	Class       string // Dokumentklasse (see Options.DocumentClass); empty when not classified
 	CreatedAt   time.Time
 	CreatedBy   string
 }

@@ -40,6 +40,7 @@ var departmentRE = regexp.MustCompile(`^[0-9]{1,4}[a-zA-Z]{0,2}$`)
 // Service runs the use cases of cases and documents. It checks every request
 // with authz.May and keeps the blob store and the metadata store consistent.
 type Service struct {
+	class     func(string) bool
 	store     Store
 	blobs     blob.Store
 	cat       *tenancy.Catalog
@@ -53,6 +54,9 @@ type Options struct {
 	MaxUpload int64 // largest document in bytes; 0 means 100 MiB
 	Now       func() time.Time
 	Logger    *slog.Logger
+	// DocumentClass reports whether a name is a known Dokumentklasse. Nil
+	// refuses every class.
+	DocumentClass func(string) bool
 }
 
 // NewService returns a service over the given stores.
@@ -66,7 +70,10 @@ func NewService(st Store, blobs blob.Store, cat *tenancy.Catalog, o Options) *Se
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: st, blobs: blobs, cat: cat, now: o.Now, log: o.Logger, maxUpload: o.MaxUpload}
+	if o.DocumentClass == nil {
+		o.DocumentClass = func(string) bool { return false }
+	}
+	return &Service{store: st, blobs: blobs, cat: cat, now: o.Now, log: o.Logger, maxUpload: o.MaxUpload, class: o.DocumentClass}
 }
 
 // MaxUpload is the largest document size the service accepts, in bytes.
@@ -78,6 +85,7 @@ type NewCase struct {
 	Register   string // Registerzeichen, case-sensitive
 	Department string // Abteilung or Kammer; "1" when empty
 	Subject    string
+	Procedure  string // procedure type; checked by the caller (verfahren.Service)
 }
 
 // CreateCase registers a proceeding and assigns its Aktenzeichen.
@@ -124,6 +132,7 @@ func (s *Service) CreateCase(ctx context.Context, sub authz.Subject, in NewCase)
 		Court:        court.ID,
 		Aktenzeichen: Aktenzeichen{Department: dept, Register: reg.Zeichen, Year: now.In(berlin).Year()},
 		Subject:      subject,
+		Procedure:    in.Procedure,
 		CreatedAt:    now,
 		CreatedBy:    sub.ID,
 	}
@@ -174,6 +183,7 @@ type NewDocument struct {
 	// document is refused unless the received bytes match it.
 	SHA256      []byte
 	Predecessor DocumentID // set when this is a new version of an existing document
+	Class       string     // Dokumentklasse, optional
 }
 
 // AddDocument streams a document into the encrypted store and files it in the
@@ -190,6 +200,9 @@ func (s *Service) AddDocument(ctx context.Context, sub authz.Subject, in NewDocu
 	ct, err := NormalizeContentType(in.ContentType)
 	if err != nil {
 		return Document{}, fmt.Errorf("add document: %w", err)
+	}
+	if in.Class != "" && !s.class(in.Class) {
+		return Document{}, fmt.Errorf("add document: %w: field \"class\": unknown Dokumentklasse %q", errs.ErrInvalid, in.Class)
 	}
 	if in.SHA256 != nil && len(in.SHA256) != sha256.Size {
 		return Document{}, fmt.Errorf("add document: %w: sha-256 digest must have 32 bytes", errs.ErrInvalid)
@@ -236,6 +249,7 @@ func (s *Service) AddDocument(ctx context.Context, sub authz.Subject, in NewDocu
 		SHA256:      sum,
 		Blob:        key.Name,
 		Predecessor: in.Predecessor,
+		Class:       in.Class,
 		CreatedAt:   s.now().UTC(),
 		CreatedBy:   sub.ID,
 	})

@@ -44,6 +44,7 @@ func (s *Server) addDocument(w http.ResponseWriter, r *http.Request) {
 		Body:        r.Body,
 		SHA256:      digest,
 		Predecessor: akte.DocumentID(r.URL.Query().Get("predecessor")),
+		Class:       r.URL.Query().Get("class"),
 	})
 	if err != nil {
 		if statusOf(err) == http.StatusRequestEntityTooLarge {

@@ -39,6 +39,7 @@ type newCaseDTO struct {
 	Register   string `json:"register"`
 	Department string `json:"department"`
 	Subject    string `json:"subject"`
+	Procedure  string `json:"procedure"`
 }
 
 type caseDTO struct {
@@ -51,6 +52,7 @@ type caseDTO struct {
 	Number       int       `json:"number"`
 	Year         int       `json:"year"`
 	Subject      string    `json:"subject"`
+	Procedure    string    `json:"procedure"`
 	CreatedAt    time.Time `json:"created_at"`
 }
 
@@ -58,7 +60,7 @@ func toCase(c akte.Case) caseDTO {
 	return caseDTO{ID: string(c.ID), Tenant: string(c.Tenant), Court: string(c.Court),
 		Aktenzeichen: c.Aktenzeichen.String(), Department: c.Aktenzeichen.Department,
 		Register: c.Aktenzeichen.Register, Number: c.Aktenzeichen.Number, Year: c.Aktenzeichen.Year,
-		Subject: c.Subject, CreatedAt: c.CreatedAt}
+		Subject: c.Subject, Procedure: c.Procedure, CreatedAt: c.CreatedAt}
 }
 
 type documentDTO struct {
@@ -71,11 +73,12 @@ type documentDTO struct {
 	CreatedAt   time.Time `json:"created_at"`
 	Version     int       `json:"version"`
 	Predecessor *string   `json:"predecessor"`
+	Class       string    `json:"class"`
 }
 
 func toDocument(d akte.Document) documentDTO {
 	out := documentDTO{ID: string(d.ID), Case: string(d.Case), SHA256: hex.EncodeToString(d.SHA256[:]),
-		Size: d.Size, Filename: d.Filename, ContentType: d.ContentType, CreatedAt: d.CreatedAt, Version: d.Version}
+		Size: d.Size, Filename: d.Filename, ContentType: d.ContentType, CreatedAt: d.CreatedAt, Version: d.Version, Class: d.Class}
 	if d.Predecessor != "" {
 		p := string(d.Predecessor)
 		out.Predecessor = &p

@@ -96,8 +96,9 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, fmt.Errorf("%w: fields \"court\" and \"register\" are required", errs.ErrInvalid))
 		return
 	}
-	c, err := s.deps.Akte.CreateCase(r.Context(), subject(r), akte.NewCase{
+	c, err := s.deps.Verfahren.CreateCase(r.Context(), subject(r), akte.NewCase{
 		Court: tenancy.CourtID(in.Court), Register: in.Register, Department: in.Department, Subject: in.Subject,
+		Procedure: in.Procedure,
 	})
 	if err != nil {
 		writeError(w, r, s.log, err)

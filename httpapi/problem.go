@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"justizcloud/errs"
+	"justizcloud/verfahren"
 )
 
 // problem is an RFC 9457 problem details object.
@@ -23,6 +24,10 @@ type problem struct {
 	Detail    string `json:"detail,omitempty"`
 	Instance  string `json:"instance,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
+	// For a refused event (verfahren.Refusal): which rule refused it.
+	Reason   string   `json:"reason,omitempty"`
+	DetailDE string   `json:"detail_de,omitempty"`
+	Missing  []string `json:"missing,omitempty"`
 }
 
 // statusOf maps an error to an HTTP status. It is the only place that does.
@@ -84,6 +89,10 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		p.Detail = "a valid bearer token is required"
 	default:
 		p.Detail = err.Error()
+		var ref *verfahren.Refusal
+		if errors.As(err, &ref) {
+			p.Detail, p.DetailDE, p.Reason, p.Missing = ref.EN, ref.DE, ref.Reason, ref.Missing
+		}
 	}
 	if p.Title == "" {
 		p.Title = "Client Closed Request"

@@ -24,6 +24,7 @@ import (
 	"justizcloud/frist"
 	"justizcloud/identity"
 	"justizcloud/tenancy"
+	"justizcloud/verfahren"
 )
 
 // Deps are the services the handlers call.
@@ -32,6 +33,8 @@ type Deps struct {
 	Tokens  *identity.Tokens
 	Catalog *tenancy.Catalog
 	Fristen *frist.Calendar
+	// Verfahren runs proceedings; it also creates cases (with their procedure type).
+	Verfahren *verfahren.Service
 	// Ready reports whether the backends answer; /readyz calls it.
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger

@@ -90,10 +90,10 @@ func (d *DB) CommitDocument(ctx context.Context, doc akte.Document) (akte.Docume
 			pred = doc.Predecessor
 		}
 		_, err = d.txExec(ctx, tx, d.q(`INSERT INTO documents
-			(id, tenant, case_id, filename, content_type, size, sha256, blob, predecessor, version, created_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			(id, tenant, case_id, filename, content_type, size, sha256, blob, predecessor, version, class, created_at, created_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			doc.ID, doc.Tenant, doc.Case, doc.Filename, doc.ContentType, doc.Size, doc.SHA256[:], doc.Blob,
-			pred, doc.Version, d.ts(doc.CreatedAt), doc.CreatedBy)
+			pred, doc.Version, doc.Class, d.ts(doc.CreatedAt), doc.CreatedBy)
 		if err != nil {
 			// A unique violation here is a duplicate ID or a concurrent
 			// commit of another successor of the same predecessor.
@@ -161,12 +161,12 @@ func (d *DB) StaleUploads(ctx context.Context, before time.Time) ([]akte.Upload,
 }
 
 const documentColumns = `id, tenant, case_id, filename, content_type, size, sha256, blob,
-	COALESCE(predecessor, ''), version, created_at, created_by`
+	COALESCE(predecessor, ''), version, class, created_at, created_by`
 
 func scanDocument(row interface{ Scan(...any) error }) (akte.Document, error) {
 	var doc akte.Document
 	err := row.Scan(&doc.ID, &doc.Tenant, &doc.Case, &doc.Filename, &doc.ContentType, &doc.Size,
-		hashCol{&doc.SHA256}, &doc.Blob, &doc.Predecessor, &doc.Version, timeCol{&doc.CreatedAt}, &doc.CreatedBy)
+		hashCol{&doc.SHA256}, &doc.Blob, &doc.Predecessor, &doc.Version, &doc.Class, timeCol{&doc.CreatedAt}, &doc.CreatedBy)
 	return doc, err
 }
 

@@ -17,7 +17,7 @@ import (
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"token", "--help"}, {"token", "create", "--help"},
-		{"bench", "--help"}, {"bench", "ingest", "--help"}, {"version", "--help"}, {"frist", "--help"},
+		{"bench", "--help"}, {"bench", "ingest", "--help"}, {"version", "--help"}, {"frist", "--help"}, {"procedure", "--help"},
 	} {
 		var out, errb bytes.Buffer
 		err := run(context.Background(), args, func(string) string { return "" }, &out, &errb)
@@ -34,6 +34,34 @@ func TestHelp(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"nonsense"}, func(string) string { return "" }, &out, &out); err == nil {
 		t.Error("an unknown command did not fail")
+	}
+}
+
+// TestProcedureCommands: list, check (good and broken file) and graph.
+func TestProcedureCommands(t *testing.T) {
+	runOut := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), args, func(string) string { return "" }, &out, &out)
+		return out.String(), err
+	}
+	if out, err := runOut("procedure", "list"); err != nil || !strings.Contains(out, "zivil-online") {
+		t.Errorf("procedure list = %q, %v", out, err)
+	}
+	if out, err := runOut("procedure", "check", "../../verfahren/definitions/beratungshilfe.yaml"); err != nil || !strings.Contains(out, "OK") {
+		t.Errorf("procedure check (shipped) = %q, %v", out, err)
+	}
+	broken := t.TempDir() + "/kaputt.yaml"
+	if err := writeFile(broken, "name: kaputt\ntitle: x\ninitial: nirgends\nstates: []\nevents: []\n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runOut("procedure", "check", broken); err == nil || !strings.Contains(err.Error(), "kaputt.yaml:") {
+		t.Errorf("procedure check (broken) = %v, want an error naming file and line", err)
+	}
+	if out, err := runOut("procedure", "graph", "zivil-online", "--format", "dot"); err != nil || !strings.HasPrefix(strings.TrimSpace(out), "digraph") {
+		t.Errorf("procedure graph --format dot = %.60q, %v", out, err)
+	}
+	if out, err := runOut("procedure", "graph", "beratungshilfe"); err != nil || !strings.Contains(out, "stateDiagram") && !strings.Contains(out, "flowchart") {
+		t.Errorf("procedure graph (mermaid) = %.60q, %v", out, err)
 	}
 }
 

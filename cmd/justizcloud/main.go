@@ -45,6 +45,7 @@ Commands:
   token     manage API tokens (token create …)
   bench     run benchmarks (bench ingest …)
   frist     compute a Frist (frist --court U1308 --start 2026-10-30 --period 2w)
+  procedure procedure types: list, check FILE, graph NAME
   version   print the version
 
 Run "justizcloud <command> --help" for the flags of a command. Every flag can
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runBench(ctx, rest, getenv, stdout, stderr)
 	case "frist":
 		return runFrist(ctx, rest, getenv, stdout, stderr)
+	case "procedure":
+		return runProcedure(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fs := flag.NewFlagSet("version", flag.ContinueOnError)
 		fs.SetOutput(stderr)

@@ -18,6 +18,7 @@ import (
 	"justizcloud/frist"
 	"justizcloud/httpapi"
 	"justizcloud/identity"
+	"justizcloud/verfahren"
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -56,7 +57,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer b.Close()
-	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: int64(cfg.MaxUpload), Logger: log})
+	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: int64(cfg.MaxUpload), Logger: log,
+		DocumentClass: func(name string) bool { _, ok := verfahren.DocumentClassCode(name); return ok }})
+	procedures, err := verfahren.NewRegistry()
+	if err != nil {
+		return err
+	}
+	fristen := frist.NewCalendar(b.cat)
+	proceedings := verfahren.NewService(svc, b.db, procedures, fristen, time.Now)
 
 	// What a killed predecessor left behind: with the data folder locked, every
 	// temp file and unfinished upload is an orphan; shared backends wait for the timeout.
@@ -83,7 +91,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	api := httpapi.New(httpapi.Deps{
-		Akte: svc, Tokens: tokens, Catalog: b.cat, Fristen: frist.NewCalendar(b.cat), Logger: log,
+		Akte: svc, Tokens: tokens, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
 		Ready: func(ctx context.Context) error {
 			if err := b.db.Ping(ctx); err != nil {
 				return err

@@ -6,6 +6,7 @@
 
 -- +goose Up
 ALTER TABLE cases ADD COLUMN procedure TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN class TEXT NOT NULL DEFAULT ''; -- Dokumentklasse, '' when not classified
 
 CREATE TABLE case_events (
 	tenant    TEXT NOT NULL,
@@ -49,4 +50,5 @@ CREATE TRIGGER case_events_append_only BEFORE UPDATE OR DELETE ON case_events
 DROP TABLE case_participants;
 DROP TABLE case_events;
 DROP FUNCTION case_events_append_only;
+ALTER TABLE documents DROP COLUMN class;
 ALTER TABLE cases DROP COLUMN procedure;

@@ -6,6 +6,7 @@
 
 -- +goose Up
 ALTER TABLE cases ADD COLUMN procedure TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN class TEXT NOT NULL DEFAULT ''; -- Dokumentklasse, '' when not classified
 
 CREATE TABLE case_events (
 	tenant    TEXT NOT NULL,
@@ -43,4 +44,5 @@ BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
 -- +goose Down
 DROP TABLE case_participants;
 DROP TABLE case_events;
+ALTER TABLE documents DROP COLUMN class;
 ALTER TABLE cases DROP COLUMN procedure;

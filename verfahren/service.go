@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package verfahren
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"justizcloud/akte"
+	"justizcloud/authz"
+	"justizcloud/errs"
+	"justizcloud/frist"
+	"justizcloud/tenancy"
+)
+
+// Store keeps the event histories of proceedings. Implementations are safe
+// for concurrent use and scope every call by tenant.
+type Store interface {
+	// Events returns the history in order; another tenant's case is errs.ErrNotFound.
+	Events(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]Event, error)
+	// AppendEvent stores e if e.Seq is the history's length plus one, else errs.ErrConflict.
+	AppendEvent(ctx context.Context, t tenancy.ID, c akte.CaseID, e Event) error
+}
+
+// Service runs proceedings: it checks each event against the case's
+// procedure definition and appends it to the history.
+type Service struct {
+	cases *akte.Service
+	store Store
+	reg   *Registry
+	cal   *frist.Calendar
+	now   func() time.Time
+}
+
+// NewService returns a service over the case file service, the history store,
+// the procedure definitions and the Fristen calendar.
+func NewService(cases *akte.Service, st Store, reg *Registry, cal *frist.Calendar, now func() time.Time) *Service {
+	return &Service{cases: cases, store: st, reg: reg, cal: cal, now: now}
+}
+
+// Registry returns the loaded procedure definitions.
+func (s *Service) Registry() *Registry { return s.reg }
+
+// CreateCase registers a case that runs under a procedure type (in.Procedure,
+// which must be a known definition) or, with an empty type, a plain case file.
+func (s *Service) CreateCase(ctx context.Context, sub authz.Subject, in akte.NewCase) (akte.Case, error) {
+	if in.Procedure != "" {
+		if _, err := s.reg.Get(in.Procedure); err != nil {
+			return akte.Case{}, fmt.Errorf("create case: %w: field \"procedure\": unknown procedure type %q (known: %v)", errs.ErrInvalid, in.Procedure, s.reg.Names())
+		}
+	}
+	return s.cases.CreateCase(ctx, sub, in)
+}
+
+// FristStatus is a running Frist with its computed end.
+type FristStatus struct {
+	Name, Title string
+	Start       time.Time // the day of the event that started it
+	End         time.Time // the last day, after weekends and holidays at the court's seat
+	Expired     bool      // the end has passed (in Europe/Berlin)
+}
+
+// Status is the current state of a proceeding as its history gives it.
+type Status struct {
+	Procedure string
+	State     State
+	Version   int        // number of events; the expected version of the next
+	Allowed   []EventDef // what the subject's role may fire now
+	Fristen   []FristStatus
+}
+
+// Command asks to append an event.
+type Command struct {
+	Event     string
+	Documents []akte.DocumentID
+	Data      map[string]string
+	// Version is the history length the caller has seen; a stale one is
+	// refused with errs.ErrConflict. 0 skips the check.
+	Version int
+}
+
+// Status returns the state of a proceeding and its history.
+func (s *Service) Status(ctx context.Context, sub authz.Subject, id akte.CaseID) (Status, []Event, error) {
+	c, def, history, err := s.load(ctx, sub, id)
+	if err != nil {
+		return Status{}, nil, err
+	}
+	st, _, err := s.status(ctx, sub, c, def, history)
+	return st, history, err
+}
+
+// Fire appends an event after the procedure definition allowed it: the
+// state, the subject's role and every guard. A refusal is a *Refusal.
+func (s *Service) Fire(ctx context.Context, sub authz.Subject, id akte.CaseID, cmd Command) (Status, error) {
+	c, def, history, err := s.load(ctx, sub, id)
+	if err != nil {
+		return Status{}, err
+	}
+	if cmd.Version != 0 && cmd.Version != len(history) {
+		return Status{}, fmt.Errorf("event %s: %w: the proceeding has %d events, not %d; reload it and decide again", cmd.Event, errs.ErrConflict, len(history), cmd.Version)
+	}
+	_, gctx, err := s.status(ctx, sub, c, def, history)
+	if err != nil {
+		return Status{}, err
+	}
+	gctx.Documents = nil
+	docs := make([]string, 0, len(cmd.Documents))
+	for _, did := range cmd.Documents {
+		d, err := s.cases.Document(ctx, sub, did)
+		if err != nil || d.Case != c.ID {
+			return Status{}, fmt.Errorf("event %s: %w: field \"documents\": %s is not a document of this case", cmd.Event, errs.ErrInvalid, did)
+		}
+		docs = append(docs, string(d.ID))
+		if d.Class != "" {
+			gctx.Documents = append(gctx.Documents, d.Class)
+		}
+	}
+	e := Event{Seq: len(history) + 1, Name: cmd.Event, At: s.now().UTC(), By: sub.ID, Role: string(sub.Role), Documents: docs, Data: cmd.Data}
+	if err := def.Decide(history, e, gctx); err != nil {
+		return Status{}, err
+	}
+	if err := s.store.AppendEvent(ctx, c.Tenant, c.ID, e); err != nil {
+		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
+	}
+	st, _, err := s.status(ctx, sub, c, def, append(history, e))
+	return st, err
+}
+
+func (s *Service) load(ctx context.Context, sub authz.Subject, id akte.CaseID) (akte.Case, *Definition, []Event, error) {
+	c, err := s.cases.Case(ctx, sub, id)
+	if err != nil {
+		return akte.Case{}, nil, nil, err
+	}
+	if c.Procedure == "" {
+		return akte.Case{}, nil, nil, fmt.Errorf("case %s: %w: a plain case file without a procedure type has no events", id, errs.ErrConflict)
+	}
+	def, err := s.reg.Get(c.Procedure)
+	if err != nil {
+		return akte.Case{}, nil, nil, fmt.Errorf("case %s: procedure %s: %w", id, c.Procedure, err)
+	}
+	history, err := s.store.Events(ctx, c.Tenant, c.ID)
+	if err != nil {
+		return akte.Case{}, nil, nil, fmt.Errorf("case %s: %w", id, err)
+	}
+	return c, def, history, nil
+}
+
+// status derives the state and what the guards need (participants, expired Fristen).
+func (s *Service) status(ctx context.Context, sub authz.Subject, c akte.Case, def *Definition, history []Event) (Status, GuardContext, error) {
+	state, err := def.Fold(history)
+	if err != nil {
+		return Status{}, GuardContext{}, fmt.Errorf("case %s: history: %w", c.ID, err)
+	}
+	var gctx GuardContext
+	ps, err := s.cases.Participants(ctx, sub, c.ID)
+	if err != nil {
+		return Status{}, GuardContext{}, err
+	}
+	for _, p := range ps {
+		gctx.Participants = append(gctx.Participants, p.Role)
+	}
+	running, err := def.RunningFristen(history)
+	if err != nil {
+		return Status{}, GuardContext{}, fmt.Errorf("case %s: %w", c.ID, err)
+	}
+	st := Status{Procedure: def.Name, State: state, Version: len(history)}
+	today := civilDay(s.now())
+	for _, rf := range running {
+		p, err := frist.ParsePeriod(rf.Period.String())
+		if err != nil {
+			return Status{}, GuardContext{}, fmt.Errorf("frist %s: %w", rf.Name, err)
+		}
+		start := civilDay(rf.Start.At)
+		res, err := s.cal.Compute(c.Court, start, p)
+		if err != nil {
+			return Status{}, GuardContext{}, fmt.Errorf("frist %s: %w", rf.Name, err)
+		}
+		fs := FristStatus{Name: rf.Name, Title: rf.Title, Start: start, End: res.End, Expired: today.After(res.End)}
+		if fs.Expired {
+			gctx.ExpiredFristen = append(gctx.ExpiredFristen, rf.Name)
+		}
+		st.Fristen = append(st.Fristen, fs)
+	}
+	st.Allowed = def.Allowed(history, string(sub.Role), gctx)
+	return st, gctx, nil
+}
+
+// civilDay is the calendar day of t in Germany, as midnight UTC (the
+// convention of package frist).
+func civilDay(t time.Time) time.Time {
+	y, m, d := t.In(berlin).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+var berlin = mustBerlin()
+
+func mustBerlin() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		panic(fmt.Sprintf("verfahren: time zone Europe/Berlin: %v", err))
+	}
+	return loc
+}
