@@ -113,4 +113,11 @@ type Store interface {
 	Document(ctx context.Context, t tenancy.ID, id DocumentID) (Document, error)
 	// Documents lists a case's documents in the order they were filed.
 	Documents(ctx context.Context, t tenancy.ID, c CaseID) ([]Document, error)
+
+	// SetHold stores or replaces the legal hold of an existing case.
+	SetHold(ctx context.Context, h Hold) error
+	// ClearHold removes a case's legal hold. Missing is not an error.
+	ClearHold(ctx context.Context, t tenancy.ID, c CaseID) error
+	// Hold returns a case's legal hold; a case without one is errs.ErrNotFound.
+	Hold(ctx context.Context, t tenancy.ID, c CaseID) (Hold, error)
 }

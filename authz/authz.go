@@ -58,6 +58,8 @@ const (
 	ReadDocument Action = "document.read"
 	// ManageParticipants adds, changes and removes Beteiligte.
 	ManageParticipants Action = "participants.manage"
+	// ManageHold sets and lifts a legal hold, which stops the destruction of a case file.
+	ManageHold Action = "case.hold"
 )
 
 // Resource is what an action is done to, reduced to what the decision needs.
@@ -70,6 +72,7 @@ var writers = map[Action][]Role{
 	CreateCase:         {Geschaeftsstelle, Landesadmin},
 	AddDocument:        {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
 	ManageParticipants: {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
+	ManageHold:         {Geschaeftsstelle, Landesadmin},
 }
 
 // May decides whether sub may do a on r. A resource the subject may not even

@@ -32,6 +32,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{id}/documents", true, s.listDocuments},
 		{"POST", "/api/v1/cases/{id}/events", true, s.fireEvent},
 		{"GET", "/api/v1/cases/{id}/history", true, s.getHistory},
+		{"PUT", "/api/v1/cases/{id}/hold", true, s.setHold},
+		{"DELETE", "/api/v1/cases/{id}/hold", true, s.clearHold},
 		{"POST", "/api/v1/cases/{id}/participants", true, s.addParticipant},
 		{"GET", "/api/v1/cases/{id}/participants", true, s.listParticipants},
 		{"PUT", "/api/v1/cases/{id}/participants/{pid}", true, s.updateParticipant},

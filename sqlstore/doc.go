@@ -2,7 +2,8 @@
 // Copyright the Justizcloud authors.
 
 // Package sqlstore is the metadata store of Justizcloud: one implementation
-// of akte.Store, keys.DataKeys and identity.TokenStore, plus the reference
+// of akte.Store, verfahren.Store, retention.Store, keys.DataKeys and
+// identity.TokenStore, plus the reference
 // data (tenants and courts), over two SQL dialects. SQLite, through the
 // pure-Go modernc.org/sqlite driver, is the embedded default; PostgreSQL,
 // through pgx's database/sql driver, serves replicated deployments. Queries

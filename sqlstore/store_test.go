@@ -52,6 +52,8 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"TimeRoundTrip", testTimeRoundTrip},
 		{"Events", testEvents},
 		{"Participants", testParticipants},
+		{"Holds", testHolds},
+		{"Tombstones", testTombstones},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newDSN) })

@@ -18,6 +18,7 @@ func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"token", "--help"}, {"token", "create", "--help"},
 		{"bench", "--help"}, {"bench", "ingest", "--help"}, {"version", "--help"}, {"frist", "--help"}, {"procedure", "--help"},
+		{"retention", "--help"}, {"retention", "run", "--help"},
 	} {
 		var out, errb bytes.Buffer
 		err := run(context.Background(), args, func(string) string { return "" }, &out, &errb)

@@ -46,6 +46,7 @@ Commands:
   bench     run benchmarks (bench ingest …)
   frist     compute a Frist (frist --court U1308 --start 2026-10-30 --period 2w)
   procedure procedure types: list, check FILE, graph NAME
+  retention destroy what is due under the Aufbewahrungsfristen (retention run [--dry-run])
   version   print the version
 
 Run "justizcloud <command> --help" for the flags of a command. Every flag can
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runFrist(ctx, rest, getenv, stdout, stderr)
 	case "procedure":
 		return runProcedure(ctx, rest, getenv, stdout, stderr)
+	case "retention":
+		return runRetention(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fs := flag.NewFlagSet("version", flag.ContinueOnError)
 		fs.SetOutput(stderr)
