@@ -120,4 +120,17 @@ type Store interface {
 	ClearHold(ctx context.Context, t tenancy.ID, c CaseID) error
 	// Hold returns a case's legal hold; a case without one is errs.ErrNotFound.
 	Hold(ctx context.Context, t tenancy.ID, c CaseID) (Hold, error)
+
+	// AddWiedervorlage stores a new Wiedervorlage of an existing case.
+	AddWiedervorlage(ctx context.Context, w Wiedervorlage) error
+	// Wiedervorlage returns one Wiedervorlage; missing or another tenant's: errs.ErrNotFound.
+	Wiedervorlage(ctx context.Context, t tenancy.ID, id WiedervorlageID) (Wiedervorlage, error)
+	// Wiedervorlagen lists a case's Wiedervorlagen ordered by due date and ID.
+	Wiedervorlagen(ctx context.Context, t tenancy.ID, c CaseID) ([]Wiedervorlage, error)
+	// CompleteWiedervorlage sets DoneAt of an open Wiedervorlage. Missing:
+	// errs.ErrNotFound; already done: errs.ErrConflict (the first caller wins).
+	CompleteWiedervorlage(ctx context.Context, t tenancy.ID, id WiedervorlageID, at time.Time) error
+	// DueWiedervorlagen lists open Wiedervorlagen with their cases, ordered by
+	// due date and ID.
+	DueWiedervorlagen(ctx context.Context, t tenancy.ID, f WiedervorlageFilter) ([]DueWiedervorlage, error)
 }

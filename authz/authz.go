@@ -60,6 +60,8 @@ const (
 	ManageParticipants Action = "participants.manage"
 	// ManageHold sets and lifts a legal hold, which stops the destruction of a case file.
 	ManageHold Action = "case.hold"
+	// ManageWiedervorlagen sets resubmission dates on a case and marks them done.
+	ManageWiedervorlagen Action = "wiedervorlage.manage"
 )
 
 // Resource is what an action is done to, reduced to what the decision needs.
@@ -69,10 +71,11 @@ type Resource struct {
 }
 
 var writers = map[Action][]Role{
-	CreateCase:         {Geschaeftsstelle, Landesadmin},
-	AddDocument:        {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
-	ManageParticipants: {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
-	ManageHold:         {Geschaeftsstelle, Landesadmin},
+	CreateCase:           {Geschaeftsstelle, Landesadmin},
+	AddDocument:          {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
+	ManageParticipants:   {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
+	ManageHold:           {Geschaeftsstelle, Landesadmin},
+	ManageWiedervorlagen: {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
 }
 
 // May decides whether sub may do a on r. A resource the subject may not even

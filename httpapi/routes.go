@@ -38,6 +38,10 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{id}/participants", true, s.listParticipants},
 		{"PUT", "/api/v1/cases/{id}/participants/{pid}", true, s.updateParticipant},
 		{"DELETE", "/api/v1/cases/{id}/participants/{pid}", true, s.removeParticipant},
+		{"POST", "/api/v1/cases/{id}/wiedervorlagen", true, s.addWiedervorlage},
+		{"GET", "/api/v1/cases/{id}/wiedervorlagen", true, s.listWiedervorlagen},
+		{"POST", "/api/v1/wiedervorlagen/{wid}/done", true, s.completeWiedervorlage},
+		{"GET", "/api/v1/inbox", true, s.getInbox},
 		{"GET", "/api/v1/documents/{id}", true, s.getDocument},
 		{"GET", "/api/v1/documents/{id}/content", true, s.getContent},
 	}

@@ -54,6 +54,8 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"Participants", testParticipants},
 		{"Holds", testHolds},
 		{"Tombstones", testTombstones},
+		{"Wiedervorlagen", testWiedervorlagen},
+		{"InboxQueries", testInboxQueries},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newDSN) })

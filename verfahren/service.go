@@ -22,6 +22,22 @@ type Store interface {
 	Events(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]Event, error)
 	// AppendEvent stores e if e.Seq is the history's length plus one, else errs.ErrConflict.
 	AppendEvent(ctx context.Context, t tenancy.ID, c akte.CaseID, e Event) error
+	// Filings lists the proceedings (cases with a procedure type) that have
+	// no event yet, ordered by creation time and ID.
+	Filings(ctx context.Context, t tenancy.ID, f FilingFilter) ([]akte.Case, error)
+	// CasesWithEvents lists the proceedings of the tenant (and of court, if
+	// not empty) whose history holds one of the named events, ordered by ID.
+	CasesWithEvents(ctx context.Context, t tenancy.ID, court tenancy.CourtID, events []string) ([]akte.Case, error)
+}
+
+// FilingFilter selects new filings in Store.Filings.
+type FilingFilter struct {
+	Court tenancy.CourtID // empty: every court of the tenant
+	// Keyset pagination: only cases with (CreatedAt, ID) after (AfterAt,
+	// AfterID). A zero AfterAt starts at the beginning.
+	AfterAt time.Time
+	AfterID akte.CaseID
+	Limit   int
 }
 
 // Service runs proceedings: it checks each event against the case's
@@ -124,6 +140,11 @@ func (s *Service) Fire(ctx context.Context, sub authz.Subject, id akte.CaseID, c
 	if err := s.store.AppendEvent(ctx, c.Tenant, c.ID, e); err != nil {
 		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
 	}
+	if err := s.wiedervorlage(ctx, sub, c, e); err != nil {
+		// The event is recorded; only its effect failed. Not atomic with the
+		// append, so the error says so instead of pretending nothing happened.
+		return Status{}, fmt.Errorf("event %s #%d recorded, but its Wiedervorlage was not set: %w", e.Name, e.Seq, err)
+	}
 	st, _, err := s.status(ctx, sub, c, def, append(history, e))
 	return st, err
 }
@@ -166,25 +187,66 @@ func (s *Service) status(ctx context.Context, sub authz.Subject, c akte.Case, de
 		return Status{}, GuardContext{}, fmt.Errorf("case %s: %w", c.ID, err)
 	}
 	st := Status{Procedure: def.Name, State: state, Version: len(history)}
-	today := civilDay(s.now())
-	for _, rf := range running {
-		p, err := frist.ParsePeriod(rf.Period.String())
-		if err != nil {
-			return Status{}, GuardContext{}, fmt.Errorf("frist %s: %w", rf.Name, err)
-		}
-		start := civilDay(rf.Start.At)
-		res, err := s.cal.Compute(c.Court, start, p)
-		if err != nil {
-			return Status{}, GuardContext{}, fmt.Errorf("frist %s: %w", rf.Name, err)
-		}
-		fs := FristStatus{Name: rf.Name, Title: rf.Title, Start: start, End: res.End, Expired: today.After(res.End)}
+	if st.Fristen, err = s.fristen(c, running); err != nil {
+		return Status{}, GuardContext{}, err
+	}
+	for _, fs := range st.Fristen {
 		if fs.Expired {
-			gctx.ExpiredFristen = append(gctx.ExpiredFristen, rf.Name)
+			gctx.ExpiredFristen = append(gctx.ExpiredFristen, fs.Name)
 		}
-		st.Fristen = append(st.Fristen, fs)
 	}
 	st.Allowed = def.Allowed(history, string(sub.Role), gctx)
 	return st, gctx, nil
+}
+
+// fristen computes the ends of running Fristen with the court's calendar.
+func (s *Service) fristen(c akte.Case, running []RunningFrist) ([]FristStatus, error) {
+	today := civilDay(s.now())
+	var out []FristStatus
+	for _, rf := range running {
+		start := civilDay(rf.Start.At)
+		end, err := s.addPeriod(c, start, rf.Period)
+		if err != nil {
+			return nil, fmt.Errorf("frist %s: %w", rf.Name, err)
+		}
+		out = append(out, FristStatus{Name: rf.Name, Title: rf.Title, Start: start, End: end, Expired: today.After(end)})
+	}
+	return out, nil
+}
+
+// addPeriod is the last day of a period that starts with the event day
+// start, moved past weekends and holidays at the court's seat.
+func (s *Service) addPeriod(c akte.Case, start time.Time, per Period) (time.Time, error) {
+	p, err := frist.ParsePeriod(per.String())
+	if err != nil {
+		return time.Time{}, err
+	}
+	res, err := s.cal.Compute(c.Court, start, p)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return res.End, nil
+}
+
+// wiedervorlage carries out the effect "wiedervorlage" of event e: the file
+// comes back to the Geschäftsstelle of the case's court after the period,
+// computed like a Frist from the day of the event.
+func (s *Service) wiedervorlage(ctx context.Context, sub authz.Subject, c akte.Case, e Event) error {
+	def, err := s.reg.Get(c.Procedure)
+	if err != nil {
+		return err
+	}
+	ev, ok := def.Event(e.Name)
+	if !ok || ev.Effects.Wiedervorlage.IsZero() {
+		return nil
+	}
+	due, err := s.addPeriod(c, civilDay(e.At), ev.Effects.Wiedervorlage)
+	if err != nil {
+		return err
+	}
+	_, err = s.cases.AddWiedervorlage(ctx, sub, c.ID, akte.NewWiedervorlage{Due: due, ForGeschaeftsstelle: true,
+		Note: fmt.Sprintf("Wiedervorlage %s nach %s (#%d)", ev.Effects.Wiedervorlage, ev.Title, e.Seq)})
+	return err
 }
 
 // civilDay is the calendar day of t in Germany, as midnight UTC (the
