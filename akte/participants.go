@@ -120,6 +120,7 @@ func (s *Service) AddParticipant(ctx context.Context, sub authz.Subject, id Case
 	if err := s.store.AddParticipant(ctx, p); err != nil {
 		return Participant{}, fmt.Errorf("add participant: %w", err)
 	}
+	s.changed(p.Tenant, p.Case, "")
 	return p, nil
 }
 
@@ -144,6 +145,7 @@ func (s *Service) UpdateParticipant(ctx context.Context, sub authz.Subject, id C
 	if err := s.store.UpdateParticipant(ctx, p); err != nil {
 		return Participant{}, fmt.Errorf("update participant: %w", err)
 	}
+	s.changed(p.Tenant, p.Case, "")
 	return p, nil
 }
 
@@ -162,6 +164,7 @@ func (s *Service) RemoveParticipant(ctx context.Context, sub authz.Subject, id C
 	if err := s.store.RemoveParticipant(ctx, c.Tenant, c.ID, pid); err != nil {
 		return fmt.Errorf("remove participant: %w", err)
 	}
+	s.changed(c.Tenant, c.ID, "")
 	return nil
 }
 

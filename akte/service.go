@@ -47,6 +47,7 @@ type Service struct {
 	now       func() time.Time
 	log       *slog.Logger
 	maxUpload int64
+	changed   func(tenancy.ID, CaseID, DocumentID)
 }
 
 // Options configure a Service.
@@ -57,6 +58,10 @@ type Options struct {
 	// DocumentClass reports whether a name is a known Dokumentklasse. Nil
 	// refuses every class.
 	DocumentClass func(string) bool
+	// Changed, if set, is called after a case was created or its
+	// participants changed (document empty) and after a document was
+	// committed, for example to update the search index. It must not block.
+	Changed func(t tenancy.ID, c CaseID, d DocumentID)
 }
 
 // NewService returns a service over the given stores.
@@ -73,7 +78,11 @@ func NewService(st Store, blobs blob.Store, cat *tenancy.Catalog, o Options) *Se
 	if o.DocumentClass == nil {
 		o.DocumentClass = func(string) bool { return false }
 	}
-	return &Service{store: st, blobs: blobs, cat: cat, now: o.Now, log: o.Logger, maxUpload: o.MaxUpload, class: o.DocumentClass}
+	if o.Changed == nil {
+		o.Changed = func(tenancy.ID, CaseID, DocumentID) {}
+	}
+	return &Service{store: st, blobs: blobs, cat: cat, now: o.Now, log: o.Logger, maxUpload: o.MaxUpload, class: o.DocumentClass,
+		changed: o.Changed}
 }
 
 // MaxUpload is the largest document size the service accepts, in bytes.
@@ -140,6 +149,7 @@ func (s *Service) CreateCase(ctx context.Context, sub authz.Subject, in NewCase)
 	if err != nil {
 		return Case{}, fmt.Errorf("create case: %w", err)
 	}
+	s.changed(c.Tenant, c.ID, "")
 	return c, nil
 }
 
@@ -257,6 +267,7 @@ func (s *Service) AddDocument(ctx context.Context, sub authz.Subject, in NewDocu
 		s.discard(ctx, key)
 		return Document{}, fmt.Errorf("add document: %w", err)
 	}
+	s.changed(d.Tenant, d.Case, d.ID)
 	return d, nil
 }
 

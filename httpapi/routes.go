@@ -42,6 +42,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{id}/wiedervorlagen", true, s.listWiedervorlagen},
 		{"POST", "/api/v1/wiedervorlagen/{wid}/done", true, s.completeWiedervorlage},
 		{"GET", "/api/v1/inbox", true, s.getInbox},
+		{"GET", "/api/v1/search", true, s.search},
 		{"GET", "/api/v1/documents/{id}", true, s.getDocument},
 		{"GET", "/api/v1/documents/{id}/content", true, s.getContent},
 	}

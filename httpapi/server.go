@@ -23,6 +23,7 @@ import (
 	"justizcloud/errs"
 	"justizcloud/frist"
 	"justizcloud/identity"
+	"justizcloud/search"
 	"justizcloud/tenancy"
 	"justizcloud/verfahren"
 )
@@ -35,6 +36,8 @@ type Deps struct {
 	Fristen *frist.Calendar
 	// Verfahren runs proceedings; it also creates cases (with their procedure type).
 	Verfahren *verfahren.Service
+	// Search answers full-text queries over documents and case metadata.
+	Search *search.Search
 	// Ready reports whether the backends answer; /readyz calls it.
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger

@@ -75,7 +75,12 @@ func (d *DB) AddTombstone(ctx context.Context, ts retention.Tombstone) error {
 		}
 		_, err := d.txExec(ctx, tx, d.q(`INSERT INTO tombstones (tenant, document_id, case_id, rule, destroyed_at, destroyed_by)
 			VALUES (?, ?, ?, ?, ?, ?)`), ts.Tenant, ts.Document, ts.Case, ts.Rule, d.ts(ts.DestroyedAt), ts.DestroyedBy)
-		return classify(err)
+		if err != nil {
+			return classify(err)
+		}
+		// The index holds the document's text: it goes with the content.
+		// The indexer re-adds the document by its filename only.
+		return d.deleteSearchEntry(ctx, tx, ts.Tenant, ts.Case, ts.Document)
 	})
 	if err != nil {
 		return fmt.Errorf("add tombstone of %s: %w", ts.Document, err)

@@ -19,6 +19,7 @@ func TestHelp(t *testing.T) {
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"token", "--help"}, {"token", "create", "--help"},
 		{"bench", "--help"}, {"bench", "ingest", "--help"}, {"version", "--help"}, {"frist", "--help"}, {"procedure", "--help"},
 		{"retention", "--help"}, {"retention", "run", "--help"},
+		{"reindex", "--help"},
 	} {
 		var out, errb bytes.Buffer
 		err := run(context.Background(), args, func(string) string { return "" }, &out, &errb)

@@ -47,6 +47,7 @@ Commands:
   frist     compute a Frist (frist --court U1308 --start 2026-10-30 --period 2w)
   procedure procedure types: list, check FILE, graph NAME
   retention destroy what is due under the Aufbewahrungsfristen (retention run [--dry-run])
+  reindex   rebuild the full-text search index
   version   print the version
 
 Run "justizcloud <command> --help" for the flags of a command. Every flag can
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runProcedure(ctx, rest, getenv, stdout, stderr)
 	case "retention":
 		return runRetention(ctx, rest, getenv, stdout, stderr)
+	case "reindex":
+		return runReindex(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fs := flag.NewFlagSet("version", flag.ContinueOnError)
 		fs.SetOutput(stderr)

@@ -18,6 +18,7 @@ import (
 	"justizcloud/frist"
 	"justizcloud/httpapi"
 	"justizcloud/identity"
+	"justizcloud/search"
 	"justizcloud/verfahren"
 )
 
@@ -57,8 +58,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer b.Close()
+	// The indexer reads documents through the decrypting store. It runs until
+	// this function returns, before the backends close.
+	indexer := search.NewIndexer(b.db, b.db, b.blobs, b.cat, log)
+	ictx, icancel := context.WithCancel(ctx)
+	indexed := make(chan struct{})
+	go func() { defer close(indexed); indexer.Run(ictx) }()
+	defer func() { icancel(); <-indexed }()
 	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: int64(cfg.MaxUpload), Logger: log,
-		DocumentClass: func(name string) bool { _, ok := verfahren.DocumentClassCode(name); return ok }})
+		DocumentClass: func(name string) bool { _, ok := verfahren.DocumentClassCode(name); return ok },
+		Changed:       indexer.Notify})
 	procedures, err := verfahren.NewRegistry()
 	if err != nil {
 		return err
@@ -92,6 +101,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	api := httpapi.New(httpapi.Deps{
 		Akte: svc, Tokens: tokens, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
+		Search: search.New(b.db),
 		Ready: func(ctx context.Context) error {
 			if err := b.db.Ping(ctx); err != nil {
 				return err

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package search
+
+import (
+	"html"
+	"io"
+	"strings"
+)
+
+// maxExtract is how much of a document's text is indexed.
+const maxExtract = 1 << 20
+
+// Extractable reports whether the text of a content type can be indexed.
+// PDFs are not yet supported.
+func Extractable(contentType string) bool {
+	ct, _, _ := strings.Cut(contentType, ";")
+	switch strings.TrimSpace(strings.ToLower(ct)) {
+	case "text/plain", "text/html":
+		return true
+	}
+	return false
+}
+
+// Extract reads the text of a text/plain or text/html document (UTF-8) from
+// r, at most 1 MiB of it. Invalid UTF-8 is replaced.
+func Extract(contentType string, r io.Reader) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxExtract))
+	if err != nil {
+		return "", err
+	}
+	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), "text/html") {
+		s = stripHTML(s)
+	}
+	return s, nil
+}
+
+// stripHTML removes tags, comments and the content of script and style
+// elements and decodes entities. It is a tolerant scanner, not a parser:
+// good enough for indexing.
+func stripHTML(s string) string {
+	var b strings.Builder
+	lower := strings.ToLower(s)
+	for i := 0; i < len(s); {
+		switch {
+		case strings.HasPrefix(s[i:], "<!--"):
+			end := strings.Index(s[i+4:], "-->")
+			if end < 0 {
+				i = len(s)
+			} else {
+				i += 4 + end + 3
+			}
+		case s[i] == '<':
+			end := strings.IndexByte(s[i:], '>')
+			if end < 0 {
+				i = len(s)
+				continue
+			}
+			tag := lower[i+1 : i+end]
+			i += end + 1
+			for _, skip := range []string{"script", "style"} {
+				if strings.HasPrefix(tag, skip) {
+					if close := strings.Index(lower[i:], "</"+skip); close >= 0 {
+						i += close
+					} else {
+						i = len(s)
+					}
+				}
+			}
+			b.WriteByte(' ')
+		default:
+			end := strings.IndexByte(s[i:], '<')
+			if end < 0 {
+				end = len(s) - i
+			}
+			b.WriteString(html.UnescapeString(s[i : i+end]))
+			i += end
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"justizcloud/akte"
+	"justizcloud/blob"
+	"justizcloud/errs"
+	"justizcloud/tenancy"
+)
+
+// Indexer keeps the index up to date. Notify queues work; Run does it in the
+// background. Which documents and cases still need an entry is read from the
+// store (an object without an entry is pending), so a crash loses nothing:
+// the next Run picks them up.
+type Indexer struct {
+	store Store
+	akte  akte.Store
+	blobs blob.Store
+	cat   *tenancy.Catalog
+	log   *slog.Logger
+
+	poke  chan struct{}
+	mu    sync.Mutex
+	dirty map[Pending]bool // cases and documents reported by Notify
+}
+
+// NewIndexer returns an indexer that reads cases and documents from cases,
+// document content from blobs (the decrypting store) and court names from cat.
+func NewIndexer(st Store, cases akte.Store, blobs blob.Store, cat *tenancy.Catalog, log *slog.Logger) *Indexer {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Indexer{store: st, akte: cases, blobs: blobs, cat: cat, log: log,
+		poke: make(chan struct{}, 1), dirty: map[Pending]bool{}}
+}
+
+// Notify tells the indexer that a case (d empty) or document changed. It
+// never blocks.
+func (x *Indexer) Notify(t tenancy.ID, c akte.CaseID, d akte.DocumentID) {
+	x.mu.Lock()
+	x.dirty[Pending{Tenant: t, Case: c, Document: d}] = true
+	x.mu.Unlock()
+	select {
+	case x.poke <- struct{}{}:
+	default:
+	}
+}
+
+// Run indexes what is pending, then whatever Notify reports, until ctx ends.
+// Every minute it looks for pending objects again, which covers failures
+// and other replicas' writes.
+func (x *Indexer) Run(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	scan := true
+	for {
+		x.mu.Lock()
+		dirty := x.dirty
+		x.dirty = map[Pending]bool{}
+		x.mu.Unlock()
+		for p := range dirty {
+			var err error
+			if p.Document == "" {
+				err = x.IndexCase(ctx, p.Tenant, p.Case)
+			} else {
+				err = x.IndexDocument(ctx, p.Tenant, p.Document)
+			}
+			if err != nil && ctx.Err() == nil {
+				x.log.Warn("search: index", "case", p.Case, "document", p.Document, "err", err)
+			}
+		}
+		if scan {
+			if _, err := x.IndexPending(ctx, nil); err != nil && ctx.Err() == nil {
+				x.log.Warn("search: index pending", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-x.poke:
+			scan = false
+		case <-t.C:
+			scan = true
+		}
+	}
+}
+
+// IndexPending indexes every case and document without an entry and returns
+// how many it indexed. progress, if not nil, is called after each batch.
+func (x *Indexer) IndexPending(ctx context.Context, progress func(done int)) (int, error) {
+	done := 0
+	for {
+		ps, err := x.store.Unindexed(ctx, 100)
+		if err != nil {
+			return done, fmt.Errorf("index pending: %w", err)
+		}
+		if len(ps) == 0 {
+			return done, nil
+		}
+		for _, p := range ps {
+			if p.Document == "" {
+				err = x.IndexCase(ctx, p.Tenant, p.Case)
+			} else {
+				err = x.IndexDocument(ctx, p.Tenant, p.Document)
+			}
+			if err != nil {
+				return done, fmt.Errorf("index pending: %w", err)
+			}
+			done++
+		}
+		if progress != nil {
+			progress(done)
+		}
+	}
+}
+
+// Reindex drops the index and rebuilds it.
+func (x *Indexer) Reindex(ctx context.Context, progress func(done int)) (int, error) {
+	if err := x.store.ClearSearchIndex(ctx); err != nil {
+		return 0, fmt.Errorf("reindex: %w", err)
+	}
+	return x.IndexPending(ctx, progress)
+}
+
+// IndexCase (re)indexes the metadata of a case: Aktenzeichen, subject, court
+// name and participant names.
+func (x *Indexer) IndexCase(ctx context.Context, t tenancy.ID, id akte.CaseID) error {
+	c, err := x.akte.Case(ctx, t, id)
+	if err != nil {
+		return fmt.Errorf("index case %s: %w", id, err)
+	}
+	ps, err := x.akte.Participants(ctx, t, id)
+	if err != nil {
+		return fmt.Errorf("index case %s: %w", id, err)
+	}
+	courtName := string(c.Court)
+	if court, err := x.cat.Court(c.Court); err == nil {
+		courtName = court.Name
+	}
+	text := caseText(c, courtName, ps)
+	return x.put(ctx, Entry{Tenant: t, Court: c.Court, Case: c.ID, Kind: KindCase,
+		Aktenzeichen: c.Aktenzeichen.String(), Title: c.Subject, Text: text, Tokens: Analyze(text), Date: c.CreatedAt})
+}
+
+// IndexDocument indexes a document's filename and, for text/plain and
+// text/html, its text. A document whose content cannot be read (shredded,
+// damaged) is indexed by its filename only.
+func (x *Indexer) IndexDocument(ctx context.Context, t tenancy.ID, id akte.DocumentID) error {
+	d, err := x.akte.Document(ctx, t, id)
+	if err != nil {
+		return fmt.Errorf("index document %s: %w", id, err)
+	}
+	c, err := x.akte.Case(ctx, t, d.Case)
+	if err != nil {
+		return fmt.Errorf("index document %s: %w", id, err)
+	}
+	text := ""
+	if Extractable(d.ContentType) {
+		text, err = x.readText(ctx, d)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			x.log.Warn("search: document text not indexed", "document", id, "err", err)
+		}
+	}
+	return x.put(ctx, Entry{Tenant: t, Court: c.Court, Case: c.ID, Document: d.ID, Kind: KindDocument,
+		Aktenzeichen: c.Aktenzeichen.String(), Title: d.Filename, Text: truncate(text, maxStoredText),
+		Tokens: Analyze(d.Filename + "\n" + text), Date: d.CreatedAt})
+}
+
+func (x *Indexer) readText(ctx context.Context, d akte.Document) (string, error) {
+	rc, err := x.blobs.Get(ctx, blob.Key{Tenant: d.Tenant, Name: d.Blob})
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	return Extract(d.ContentType, rc)
+}
+
+func (x *Indexer) put(ctx context.Context, e Entry) error {
+	if err := x.store.PutSearchEntry(ctx, e); err != nil {
+		if errors.Is(err, errs.ErrNotFound) {
+			return nil // deleted meanwhile
+		}
+		return fmt.Errorf("index %s %s: %w", e.Kind, e.Case, err)
+	}
+	return nil
+}

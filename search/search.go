@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"justizcloud/akte"
+	"justizcloud/authz"
+	"justizcloud/errs"
+	"justizcloud/tenancy"
+)
+
+// Kind tells a document hit from a case hit.
+type Kind string
+
+// Kinds of index entries.
+const (
+	KindDocument Kind = "document"
+	KindCase     Kind = "case"
+)
+
+// Limits of a result page.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+)
+
+// maxStoredText is how much original text an entry keeps for snippets.
+const maxStoredText = 64 << 10
+
+// Entry is one indexed object: a document, or the metadata of a case.
+type Entry struct {
+	Tenant       tenancy.ID
+	Court        tenancy.CourtID
+	Case         akte.CaseID
+	Document     akte.DocumentID // empty for a case entry
+	Kind         Kind
+	Aktenzeichen string
+	Title        string    // filename or case subject
+	Text         string    // original text (first 64 KiB), for snippets
+	Tokens       []string  // analyzed tokens (Analyze)
+	Date         time.Time // filing or registration time
+}
+
+// Filter selects entries in Store.SearchEntries.
+type Filter struct {
+	Terms    [][]string // all must match; any alternative of a term matches
+	Court    tenancy.CourtID
+	From, To time.Time // on Entry.Date: From ≤ Date < To; zero does not filter
+	After    int64     // keyset pagination: only entries with Seq < After; 0: from the start
+	Limit    int
+}
+
+// Hit is a stored entry with its position in the result order.
+type Hit struct {
+	Entry
+	Seq int64 // newest entries have the highest Seq; results are ordered by Seq descending
+}
+
+// Pending names an object that has no index entry yet.
+type Pending struct {
+	Tenant   tenancy.ID
+	Case     akte.CaseID
+	Document akte.DocumentID // empty for a case
+}
+
+// Store keeps the index. Implementations are safe for concurrent use.
+type Store interface {
+	// PutSearchEntry stores e, replacing the entry of the same tenant, case
+	// and document. The case must exist (otherwise errs.ErrNotFound).
+	PutSearchEntry(ctx context.Context, e Entry) error
+	// SearchEntries lists the tenant's entries that match f, ordered by Seq descending.
+	SearchEntries(ctx context.Context, t tenancy.ID, f Filter) ([]Hit, error)
+	// Unindexed lists, across tenants, up to limit cases and documents without an entry.
+	Unindexed(ctx context.Context, limit int) ([]Pending, error)
+	// ClearSearchIndex removes every entry.
+	ClearSearchIndex(ctx context.Context) error
+}
+
+// Query is the input of Search.
+type Query struct {
+	Q        string
+	Court    tenancy.CourtID
+	From, To time.Time // civil dates; To is inclusive
+	Limit    int
+	After    string // the Next cursor of the previous page
+}
+
+// Result is one search hit as shown to a subject.
+type Result struct {
+	Kind         Kind
+	Case         akte.CaseID
+	Document     akte.DocumentID
+	Aktenzeichen string
+	Title        string
+	Snippet      string // matched words are marked with « and »
+	Date         time.Time
+}
+
+// Page is one page of results.
+type Page struct {
+	Items []Result
+	Next  string // empty on the last page
+}
+
+// Search runs queries for subjects.
+type Search struct {
+	store Store
+}
+
+// New returns a Search over st.
+func New(st Store) *Search { return &Search{store: st} }
+
+// Search finds what matches q among the entries the subject may read. Words
+// are ANDed; every other character only separates words.
+func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, error) {
+	switch {
+	case !utf8.ValidString(q.Q):
+		return Page{}, fmt.Errorf("search: %w: parameter \"q\" is not valid UTF-8", errs.ErrInvalid)
+	case len(q.Q) > MaxQueryBytes:
+		return Page{}, fmt.Errorf("search: %w: parameter \"q\" is longer than %d bytes", errs.ErrInvalid, MaxQueryBytes)
+	case !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From):
+		return Page{}, fmt.Errorf("search: %w: parameter \"to\" is before \"from\"", errs.ErrInvalid)
+	}
+	terms := Terms(q.Q)
+	if len(terms) == 0 {
+		return Page{}, fmt.Errorf("search: %w: parameter \"q\" must contain a word (letters or digits)", errs.ErrInvalid)
+	}
+	f := Filter{Terms: terms, Court: q.Court, From: q.From, Limit: q.Limit}
+	if !q.To.IsZero() {
+		f.To = q.To.AddDate(0, 0, 1)
+	}
+	if f.Limit <= 0 {
+		f.Limit = DefaultLimit
+	}
+	f.Limit = min(f.Limit, MaxLimit)
+	if q.After != "" {
+		n, err := strconv.ParseInt(q.After, 10, 64)
+		if err != nil || n <= 0 {
+			return Page{}, fmt.Errorf("search: %w: parameter \"after\" is not a cursor of this search", errs.ErrInvalid)
+		}
+		f.After = n
+	}
+	if sub.Court != "" {
+		if f.Court != "" && f.Court != sub.Court {
+			return Page{Items: []Result{}}, nil
+		}
+		f.Court = sub.Court
+	}
+	if err := authz.May(sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: f.Court}); err != nil {
+		return Page{}, fmt.Errorf("search: %w", err)
+	}
+	want := f.Limit
+	f.Limit++
+	hits, err := s.store.SearchEntries(ctx, sub.Tenant, f)
+	if err != nil {
+		return Page{}, fmt.Errorf("search: %w", err)
+	}
+	page := Page{Items: []Result{}}
+	if len(hits) > want {
+		hits = hits[:want]
+		page.Next = strconv.FormatInt(hits[want-1].Seq, 10)
+	}
+	for _, h := range hits {
+		a := authz.ReadCase
+		if h.Kind == KindDocument {
+			a = authz.ReadDocument
+		}
+		if err := authz.May(sub, a, authz.Resource{Tenant: h.Tenant, Court: h.Court}); err != nil {
+			if errors.Is(err, errs.ErrNotFound) || errors.Is(err, errs.ErrForbidden) {
+				continue
+			}
+			return Page{}, fmt.Errorf("search: %w", err)
+		}
+		text := h.Text
+		if text == "" {
+			text = h.Title
+		}
+		page.Items = append(page.Items, Result{Kind: h.Kind, Case: h.Case, Document: h.Document,
+			Aktenzeichen: h.Aktenzeichen, Title: h.Title, Snippet: Snippet(text, terms), Date: h.Date})
+	}
+	return page, nil
+}
+
+// caseText is the indexed text of a case's metadata.
+func caseText(c akte.Case, courtName string, ps []akte.Participant) string {
+	parts := []string{c.Aktenzeichen.String(), c.Subject, courtName}
+	for _, p := range ps {
+		parts = append(parts, p.Name)
+	}
+	return strings.Join(parts, "\n")
+}

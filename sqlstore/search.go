@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"justizcloud/akte"
+	"justizcloud/errs"
+	"justizcloud/search"
+	"justizcloud/tenancy"
+)
+
+var _ search.Store = (*DB)(nil)
+
+// PutSearchEntry implements search.Store. The tokens go into the engine's
+// full-text index as they are: FTS5 on SQLite, a 'simple' tsvector on
+// PostgreSQL. A replaced entry gets a new Seq.
+func (d *DB) PutSearchEntry(ctx context.Context, e search.Entry) error {
+	if e.Tenant == "" || e.Case == "" || (e.Kind != search.KindCase && e.Kind != search.KindDocument) {
+		return fmt.Errorf("put search entry: %w: tenant, case and kind are required", errs.ErrInvalid)
+	}
+	tokens := strings.Join(e.Tokens, " ")
+	date := d.normTime(e.Date)
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := d.caseExists(ctx, tx, e.Tenant, e.Case); err != nil {
+			return err
+		}
+		if err := d.deleteSearchEntry(ctx, tx, e.Tenant, e.Case, e.Document); err != nil {
+			return err
+		}
+		if d.dialect == Postgres {
+			_, err := tx.ExecContext(ctx, d.q(`INSERT INTO search_entries
+				(tenant, court, case_id, document_id, kind, aktenzeichen, title, body, date, tokens)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), e.Tenant, e.Court, e.Case, e.Document, e.Kind,
+				e.Aktenzeichen, e.Title, e.Text, d.ts(date), tokens)
+			return classify(err)
+		}
+		var seq int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO search_entries
+			(tenant, court, case_id, document_id, kind, aktenzeichen, title, body, date)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`, e.Tenant, e.Court, e.Case, e.Document, e.Kind,
+			e.Aktenzeichen, e.Title, e.Text, d.ts(date)).Scan(&seq)
+		if err != nil {
+			return classify(err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)`, seq, tokens)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("put search entry %s %s: %w", e.Case, e.Document, err)
+	}
+	return nil
+}
+
+// deleteSearchEntry removes the entry of a case (doc empty) or document.
+func (d *DB) deleteSearchEntry(ctx context.Context, tx *sql.Tx, t tenancy.ID, c akte.CaseID, doc akte.DocumentID) error {
+	if d.dialect == SQLite {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN
+			(SELECT seq FROM search_entries WHERE tenant = ? AND case_id = ? AND document_id = ?)`, t, c, doc); err != nil {
+			return fmt.Errorf("delete search entry: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, d.q(`DELETE FROM search_entries WHERE tenant = ? AND case_id = ? AND document_id = ?`),
+		t, c, doc); err != nil {
+		return fmt.Errorf("delete search entry: %w", err)
+	}
+	return nil
+}
+
+// SearchEntries implements search.Store. Tokens are passed as quoted terms
+// (FTS5) or quoted lexemes (tsquery) and are letters and digits only, so no
+// query operator reaches the engine from user input.
+func (d *DB) SearchEntries(ctx context.Context, t tenancy.ID, f search.Filter) ([]search.Hit, error) {
+	if len(f.Terms) == 0 {
+		return []search.Hit{}, nil
+	}
+	groups := make([]string, len(f.Terms))
+	for i, alts := range f.Terms {
+		quoted := make([]string, len(alts))
+		for j, a := range alts {
+			if d.dialect == Postgres {
+				quoted[j] = "'" + strings.ReplaceAll(a, "'", "''") + "'"
+			} else {
+				quoted[j] = `"` + strings.ReplaceAll(a, `"`, `""`) + `"`
+			}
+		}
+		if d.dialect == Postgres {
+			groups[i] = "(" + strings.Join(quoted, " | ") + ")"
+		} else {
+			groups[i] = "(" + strings.Join(quoted, " OR ") + ")"
+		}
+	}
+	var b strings.Builder
+	var args []any
+	if d.dialect == Postgres {
+		b.WriteString(`SELECT e.seq, e.tenant, e.court, e.case_id, e.document_id, e.kind, e.aktenzeichen, e.title, e.body, e.date
+			FROM search_entries e WHERE e.tsv @@ to_tsquery('simple', ?) AND e.tenant = ?`)
+		args = append(args, strings.Join(groups, " & "), t)
+	} else {
+		b.WriteString(`SELECT e.seq, e.tenant, e.court, e.case_id, e.document_id, e.kind, e.aktenzeichen, e.title, e.body, e.date
+			FROM search_fts JOIN search_entries e ON e.seq = search_fts.rowid
+			WHERE search_fts MATCH ? AND e.tenant = ?`)
+		args = append(args, strings.Join(groups, " AND "), t)
+	}
+	if f.Court != "" {
+		b.WriteString(` AND e.court = ?`)
+		args = append(args, f.Court)
+	}
+	if !f.From.IsZero() {
+		b.WriteString(` AND e.date >= ?`)
+		args = append(args, d.ts(f.From))
+	}
+	if !f.To.IsZero() {
+		b.WriteString(` AND e.date < ?`)
+		args = append(args, d.ts(f.To))
+	}
+	if f.After > 0 {
+		b.WriteString(` AND e.seq < ?`)
+		args = append(args, f.After)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = search.DefaultLimit
+	}
+	b.WriteString(` ORDER BY e.seq DESC LIMIT ?`)
+	args = append(args, limit)
+	rows, err := d.r.QueryContext(ctx, d.q(b.String()), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	out := []search.Hit{}
+	for rows.Next() {
+		var h search.Hit
+		if err := rows.Scan(&h.Seq, &h.Tenant, &h.Court, &h.Case, &h.Document, &h.Kind, &h.Aktenzeichen,
+			&h.Title, &h.Text, timeCol{&h.Date}); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return out, nil
+}
+
+// Unindexed implements search.Store: cases first, then documents.
+func (d *DB) Unindexed(ctx context.Context, limit int) ([]search.Pending, error) {
+	rows, err := d.r.QueryContext(ctx, d.q(`SELECT tenant, id, '' FROM cases c WHERE NOT EXISTS
+			(SELECT 1 FROM search_entries e WHERE e.tenant = c.tenant AND e.case_id = c.id AND e.document_id = '')
+		UNION ALL
+		SELECT tenant, case_id, id FROM documents x WHERE NOT EXISTS
+			(SELECT 1 FROM search_entries e WHERE e.tenant = x.tenant AND e.case_id = x.case_id AND e.document_id = x.id)
+		LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("unindexed: %w", err)
+	}
+	defer rows.Close()
+	out := []search.Pending{}
+	for rows.Next() {
+		var p search.Pending
+		if err := rows.Scan(&p.Tenant, &p.Case, &p.Document); err != nil {
+			return nil, fmt.Errorf("unindexed: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("unindexed: %w", err)
+	}
+	return out, nil
+}
+
+// ClearSearchIndex implements search.Store.
+func (d *DB) ClearSearchIndex(ctx context.Context) error {
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		if d.dialect == SQLite {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts`); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM search_entries`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("clear search index: %w", err)
+	}
+	return nil
+}
