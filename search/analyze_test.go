@@ -101,6 +101,13 @@ func TestExtractHTML(t *testing.T) {
 	}
 }
 
+func TestExtractLatin1(t *testing.T) {
+	got, err := Extract("text/plain; charset=ISO-8859-1", strings.NewReader("M\xfcnchen Stra\xdfe"))
+	if err != nil || got != "München Straße" {
+		t.Errorf("Extract(latin-1) = %q, %v; want %q", got, err, "München Straße")
+	}
+}
+
 func FuzzAnalyze(f *testing.F) {
 	for _, s := range []string{"Urteile", "12 C 345/26", "München Straße", "\xff\xfe", `"NEAR(" AND OR *`, "ae oe ue que"} {
 		f.Add(s)

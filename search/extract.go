@@ -6,6 +6,7 @@ package search
 import (
 	"html"
 	"io"
+	"mime"
 	"strings"
 )
 
@@ -23,15 +24,29 @@ func Extractable(contentType string) bool {
 	return false
 }
 
-// Extract reads the text of a text/plain or text/html document (UTF-8) from
-// r, at most 1 MiB of it. Invalid UTF-8 is replaced.
+// Extract reads the text of a text/plain or text/html document from r, at
+// most 1 MiB of it. The charset is UTF-8 unless the content type names
+// ISO-8859-1 or windows-1252; invalid UTF-8 is replaced.
 func Extract(contentType string, r io.Reader) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxExtract))
 	if err != nil {
 		return "", err
 	}
-	s := strings.ToValidUTF8(string(b), "\uFFFD")
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), "text/html") {
+	var s string
+	mt, params, _ := mime.ParseMediaType(contentType)
+	switch strings.ToLower(params["charset"]) {
+	case "iso-8859-1", "latin1", "windows-1252", "cp1252":
+		// Latin-1 bytes are the first 256 code points; for cp1252 this is
+		// right for every letter a German text needs.
+		rs := make([]rune, len(b))
+		for i, c := range b {
+			rs[i] = rune(c)
+		}
+		s = string(rs)
+	default:
+		s = strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	if mt == "text/html" {
 		s = stripHTML(s)
 	}
 	return s, nil

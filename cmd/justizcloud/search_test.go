@@ -63,6 +63,18 @@ func TestSearch(t *testing.T) {
 		t.Errorf("snippet = %q, want «Berufungen» and «München» marked", got.Snippet)
 	}
 
+	// HTML: tags and entities do not get in the way.
+	var h docResp
+	gs.expect(201, "POST", "/api/v1/cases/"+c.ID+"/documents", strings.NewReader(`<html><body><p>Die <b>Widerklage</b> ist unbegr&uuml;ndet.</p><script>geheim()</script></body></html>`),
+		map[string]string{"Content-Type": "text/html", "Content-Disposition": `attachment; filename="urteil.html"`}, &h)
+	waitFor(t, func() bool { return len(search(gs, "unbegründet Widerklagen", "").Items) == 1 }, "HTML document searchable")
+	if r := search(gs, "Widerklage", ""); len(r.Items) != 1 || r.Items[0].Document != h.ID || r.Items[0].Snippet != "Die «Widerklage» ist unbegründet." {
+		t.Errorf("HTML hit = %+v, want document %s with snippet %q", r.Items, h.ID, "Die «Widerklage» ist unbegründet.")
+	}
+	if r := search(gs, "geheim", ""); len(r.Items) != 0 {
+		t.Errorf("script content is indexed: %+v", r.Items)
+	}
+
 	// Case metadata: Aktenzeichen, party names, court name.
 	for _, q := range []string{c.Aktenzeichen, "Mustermann", "darlehen", "Amtsgericht"} {
 		r := search(gs, q, "&court=D2601")
@@ -134,7 +146,7 @@ func TestSearch(t *testing.T) {
 	if err := run(context.Background(), []string{"reindex", "--data", data}, func(string) string { return "" }, &out, &errb); err != nil {
 		t.Fatalf("reindex: %v\n%s", err, errb.String())
 	}
-	if !strings.Contains(out.String(), "reindexed 2 cases and documents") || !strings.Contains(errb.String(), "indexed 2") {
+	if !strings.Contains(out.String(), "reindexed 3 cases and documents") || !strings.Contains(errb.String(), "indexed 3") {
 		t.Errorf("reindex printed %q and %q", out.String(), errb.String())
 	}
 	if r := search(gs, "Berufung", ""); len(r.Items) != 1 {
