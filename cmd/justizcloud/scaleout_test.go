@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"justizcloud/blob"
 	"justizcloud/blob/s3blob"
@@ -94,6 +95,29 @@ func TestScaleOut(t *testing.T) {
 		if bytes.Contains(raw, content[:40]) {
 			t.Errorf("object %s holds plaintext", n)
 		}
+	}
+
+	// Search on PostgreSQL: filed through replica a, found through replica b
+	// within 2 s; the other tenant finds nothing.
+	ca.expect(201, "POST", "/api/v1/cases/"+caseID+"/documents", strings.NewReader("Die Urteile des Landgerichts Muenchen"),
+		map[string]string{"Content-Type": "text/plain", "Content-Disposition": `attachment; filename="urteil.txt"`}, nil)
+	filed := time.Now()
+	var found struct {
+		Items []struct{ Kind, Snippet string }
+	}
+	for time.Since(filed) < 2*time.Second {
+		cb.expect(200, "GET", "/api/v1/search?q=Urteil+m%C3%BCnchen", nil, nil, &found)
+		if len(found.Items) > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(found.Items) != 1 || found.Items[0].Snippet != "Die «Urteile» des Landgerichts «Muenchen»" {
+		t.Errorf("search on replica b = %+v, want the document with both words marked", found.Items)
+	}
+	nw.expect(200, "GET", "/api/v1/search?q=Urteil", nil, nil, &found)
+	if len(found.Items) != 0 {
+		t.Errorf("other tenant's search = %+v, want nothing", found.Items)
 	}
 }
 
