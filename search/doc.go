@@ -7,6 +7,7 @@
 // stemmed with the Snowball German stemmer. The store keeps only these
 // pre-analyzed tokens in the engine's full-text index (FTS5 on SQLite, a
 // 'simple' tsvector on PostgreSQL), so both engines match exactly alike.
-// Snippets are cut from the stored original text in Go; matched words are
+// Snippets are cut in Go from the case text stored in the index, or from a
+// document's text read from the blob store at query time; matched words are
 // marked with « and ».
 package search

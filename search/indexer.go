@@ -174,8 +174,26 @@ func (x *Indexer) IndexDocument(ctx context.Context, t tenancy.ID, id akte.Docum
 		}
 	}
 	return x.put(ctx, Entry{Tenant: t, Court: c.Court, Case: c.ID, Document: d.ID, Kind: KindDocument,
-		Aktenzeichen: c.Aktenzeichen.String(), Title: d.Filename, Text: truncate(text, maxStoredText),
+		Aktenzeichen: c.Aktenzeichen.String(), Title: d.Filename,
 		Tokens: Analyze(d.Filename + "\n" + text), Date: d.CreatedAt})
+}
+
+// DocumentText reads a document's searchable text (the first part, enough
+// for snippets) from the encrypted blob store. It does not check
+// authorization: callers pass only documents the subject may read.
+func (x *Indexer) DocumentText(ctx context.Context, t tenancy.ID, id akte.DocumentID) (string, error) {
+	d, err := x.akte.Document(ctx, t, id)
+	if err != nil {
+		return "", fmt.Errorf("document text %s: %w", id, err)
+	}
+	if !Extractable(d.ContentType) {
+		return "", nil
+	}
+	text, err := x.readText(ctx, d)
+	if err != nil {
+		return "", fmt.Errorf("document text %s: %w", id, err)
+	}
+	return truncate(text, maxStoredText), nil
 }
 
 func (x *Indexer) readText(ctx context.Context, d akte.Document) (string, error) {

@@ -33,7 +33,8 @@ const (
 	MaxLimit     = 100
 )
 
-// maxStoredText is how much original text an entry keeps for snippets.
+// maxStoredText is how much text a case entry keeps, and how much of a
+// document's text is read for its snippet.
 const maxStoredText = 64 << 10
 
 // Entry is one indexed object: a document, or the metadata of a case.
@@ -45,7 +46,7 @@ type Entry struct {
 	Kind         Kind
 	Aktenzeichen string
 	Title        string    // filename or case subject
-	Text         string    // original text (first 64 KiB), for snippets
+	Text         string    // case entries: the metadata text, for snippets; documents: empty
 	Tokens       []string  // analyzed tokens (Analyze)
 	Date         time.Time // filing or registration time
 }
@@ -111,13 +112,20 @@ type Page struct {
 	Next  string // empty on the last page
 }
 
+// DocumentText returns the searchable text of a stored document, read and
+// decrypted from the blob store (see Indexer.DocumentText).
+type DocumentText func(ctx context.Context, t tenancy.ID, id akte.DocumentID) (string, error)
+
 // Search runs queries for subjects.
 type Search struct {
 	store Store
+	text  DocumentText
 }
 
-// New returns a Search over st.
-func New(st Store) *Search { return &Search{store: st} }
+// New returns a Search over st. Snippets of documents are cut from their
+// text as text(…) returns it at query time: the index keeps only analyzed
+// tokens of a document, never its plaintext.
+func New(st Store, text DocumentText) *Search { return &Search{store: st, text: text} }
 
 // Search finds what matches q among the entries the subject may read. Words
 // are ANDed; every other character only separates words.
@@ -181,6 +189,15 @@ func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, 
 			return Page{}, fmt.Errorf("search: %w", err)
 		}
 		text := h.Text
+		if h.Kind == KindDocument {
+			// The hit passed authz above; the text comes decrypted from the
+			// blob store, since the index holds no document plaintext.
+			if t, err := s.text(ctx, h.Tenant, h.Document); err == nil {
+				text = t
+			} else if ctx.Err() != nil {
+				return Page{}, fmt.Errorf("search: %w", ctx.Err())
+			}
+		}
 		if text == "" {
 			text = h.Title
 		}

@@ -62,6 +62,8 @@ func TestSearch(t *testing.T) {
 	if !strings.Contains(got.Snippet, "«Berufungen»") || !strings.Contains(got.Snippet, "«München»") {
 		t.Errorf("snippet = %q, want «Berufungen» and «München» marked", got.Snippet)
 	}
+	// The index holds tokens only: the document's plaintext is nowhere under the data folder.
+	assertNoPlaintext(t, data, []byte("Die Berufungen des Beklagten werden zur"))
 
 	// HTML: tags and entities do not get in the way.
 	var h docResp

@@ -101,7 +101,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	api := httpapi.New(httpapi.Deps{
 		Akte: svc, Tokens: tokens, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
-		Search: search.New(b.db),
+		Search: search.New(b.db, indexer.DocumentText),
 		Ready: func(ctx context.Context) error {
 			if err := b.db.Ping(ctx); err != nil {
 				return err

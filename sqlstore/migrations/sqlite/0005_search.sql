@@ -2,7 +2,7 @@
 -- Copyright the Justizcloud authors.
 --
 -- Full-text search. search_entries holds one row per indexed case or document
--- with the original text for snippets; search_fts holds the tokens analyzed
+-- (with the metadata text of a case for snippets; document text is never stored); search_fts holds the tokens analyzed
 -- in Go (package search), rowid = search_entries.seq. An object without an
 -- entry is not yet indexed.
 
