@@ -6,6 +6,8 @@ package verfahren
 import (
 	"slices"
 	"strings"
+
+	"justizcloud/frist"
 )
 
 // maxName bounds identifiers; they end up in URLs, logs and diagrams.
@@ -126,7 +128,7 @@ func (l *loader) check(raw *rawDefinition) *Definition {
 		}
 		ev.Effects.StopFristen = l.fristRefs(what, "stop_fristen", e.stopFristen, fristen)
 		if e.wiedervorlage.s != "" {
-			p, err := ParsePeriod(e.wiedervorlage.s)
+			p, err := frist.ParsePeriod(e.wiedervorlage.s)
 			if err != nil {
 				l.addf(e.wiedervorlage.line, "%s: wiedervorlage: invalid period %q (want e.g. 3d, 2w, 1m, 1y)", what, e.wiedervorlage.s)
 			}
@@ -140,7 +142,7 @@ func (l *loader) check(raw *rawDefinition) *Definition {
 		what := named("frist", f.name)
 		fd := FristDef{Name: f.name.s, Title: f.title.s, Basis: f.basis.s}
 		if f.period.s != "" {
-			p, err := ParsePeriod(f.period.s)
+			p, err := frist.ParsePeriod(f.period.s)
 			if err != nil {
 				l.addf(f.period.line, "%s: invalid period %q (want e.g. 3d, 2w, 1m, 1y)", what, f.period.s)
 			}

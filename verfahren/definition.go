@@ -3,12 +3,7 @@
 
 package verfahren
 
-import (
-	"fmt"
-	"strconv"
-
-	"justizcloud/errs"
-)
+import "justizcloud/frist"
 
 // Definition is a procedure type: its states, the events that move a
 // proceeding between them, who may fire each event, what must hold before it
@@ -85,65 +80,10 @@ type FristDef struct {
 	Basis string
 }
 
-// Unit is the unit of a Period.
-type Unit byte
-
-// Units of a Period.
-const (
-	Day   Unit = 'd'
-	Week  Unit = 'w'
-	Month Unit = 'm'
-	Year  Unit = 'y'
-)
-
 // Period is a length of time in the notation of the definition files and of
-// `justizcloud frist`: "3d", "2w", "1m", "1y". The zero Period means none.
-type Period struct {
-	N    int
-	Unit Unit
-}
-
-// maxPeriod bounds N so that no definition asks for absurd date arithmetic.
-const maxPeriod = 9999
-
-// ParsePeriod parses "3d", "2w", "1m" or "1y": a positive decimal number
-// without sign or leading zero, followed by one unit letter.
-func ParsePeriod(s string) (Period, error) {
-	bad := func() (Period, error) {
-		return Period{}, fmt.Errorf("period %q: want a number and one of d, w, m, y (e.g. 2w): %w", s, errs.ErrInvalid)
-	}
-	if len(s) < 2 || s[0] < '1' || s[0] > '9' {
-		return bad()
-	}
-	u := Unit(s[len(s)-1])
-	switch u {
-	case Day, Week, Month, Year:
-	default:
-		return bad()
-	}
-	digits := s[:len(s)-1]
-	for _, c := range []byte(digits) {
-		if c < '0' || c > '9' {
-			return bad()
-		}
-	}
-	n, err := strconv.Atoi(digits)
-	if err != nil || n > maxPeriod {
-		return bad()
-	}
-	return Period{N: n, Unit: u}, nil
-}
-
-// String returns the period in file notation, or "" for the zero Period.
-func (p Period) String() string {
-	if p.IsZero() {
-		return ""
-	}
-	return strconv.Itoa(p.N) + string(rune(p.Unit))
-}
-
-// IsZero reports whether p is the zero Period (none).
-func (p Period) IsZero() bool { return p == Period{} }
+// `justizcloud frist`: "3d", "2w", "1m", "1y" — the Fristen package's type, so
+// definitions and date arithmetic cannot disagree. The zero Period means none.
+type Period = frist.Period
 
 // State returns the definition of state s.
 func (d *Definition) State(s State) (StateDef, bool) {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"justizcloud/errs"
+	"justizcloud/frist"
 )
 
 // baseYAML is a small valid definition; the load tests break it one way at
@@ -57,9 +58,9 @@ func TestLoadBase(t *testing.T) {
 		Events: []EventDef{{
 			Name: "go", Title: "Go", From: []State{"a"}, To: "b", Roles: []string{"richter"},
 			Guards:  Guards{Participants: []string{"klaeger"}, Documents: []string{"006"}},
-			Effects: Effects{StartFristen: []string{"f"}, Wiedervorlage: Period{1, Week}, Notify: []string{"beklagter"}},
+			Effects: Effects{StartFristen: []string{"f"}, Wiedervorlage: Period{N: 1, Unit: frist.Weeks}, Notify: []string{"beklagter"}},
 		}},
-		Fristen: []FristDef{{Name: "f", Title: "F", Period: Period{2, Week}, Basis: "go"}},
+		Fristen: []FristDef{{Name: "f", Title: "F", Period: Period{N: 2, Unit: frist.Weeks}, Basis: "go"}},
 	}
 	if diff := cmp.Diff(want, d); diff != "" {
 		t.Errorf("Load (-want +got):\n%s", diff)

@@ -4,14 +4,12 @@
 package verfahren
 
 import (
-	"errors"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"justizcloud/authz"
-	"justizcloud/errs"
 )
 
 func TestGraphs(t *testing.T) {
@@ -90,24 +88,6 @@ func TestGraphEscaping(t *testing.T) {
 	m := d.Mermaid()
 	if !strings.Contains(m, "title: a 'quoted' title, with - specials\n") || !strings.Contains(m, `a : back\slash 'q'`) {
 		t.Errorf("Mermaid escaping:\n%s", m)
-	}
-}
-
-func TestParsePeriod(t *testing.T) {
-	good := map[string]Period{"3d": {3, Day}, "2w": {2, Week}, "1m": {1, Month}, "1y": {1, Year}, "10d": {10, Day}, "9999y": {9999, Year}}
-	for s, want := range good {
-		got, err := ParsePeriod(s)
-		if err != nil || got != want || got.String() != s {
-			t.Errorf("ParsePeriod(%q) = %v (%q), %v; want %v", s, got, got.String(), err, want)
-		}
-	}
-	for _, s := range []string{"", "d", "0d", "02w", "-1d", "+1d", "1", "1x", "1W", "1 w", "1.5m", "10000d", "99999999999999999999d", "١d"} {
-		if p, err := ParsePeriod(s); err == nil || !errors.Is(err, errs.ErrInvalid) {
-			t.Errorf("ParsePeriod(%q) = %v, %v; want ErrInvalid", s, p, err)
-		}
-	}
-	if (Period{}).String() != "" || !(Period{}).IsZero() {
-		t.Error("zero Period: want empty and IsZero")
 	}
 }
 

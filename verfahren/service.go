@@ -217,11 +217,7 @@ func (s *Service) fristen(c akte.Case, running []RunningFrist) ([]FristStatus, e
 // addPeriod is the last day of a period that starts with the event day
 // start, moved past weekends and holidays at the court's seat.
 func (s *Service) addPeriod(c akte.Case, start time.Time, per Period) (time.Time, error) {
-	p, err := frist.ParsePeriod(per.String())
-	if err != nil {
-		return time.Time{}, err
-	}
-	res, err := s.cal.Compute(c.Court, start, p)
+	res, err := s.cal.Compute(c.Court, start, per)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -237,7 +233,7 @@ func (s *Service) wiedervorlage(ctx context.Context, sub authz.Subject, c akte.C
 		return err
 	}
 	ev, ok := def.Event(e.Name)
-	if !ok || ev.Effects.Wiedervorlage.IsZero() {
+	if !ok || ev.Effects.Wiedervorlage == (Period{}) {
 		return nil
 	}
 	due, err := s.addPeriod(c, civilDay(e.At), ev.Effects.Wiedervorlage)

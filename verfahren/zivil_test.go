@@ -464,7 +464,7 @@ func TestZivilOnlineRunningFristen(t *testing.T) {
 				if f.Start.Name != f.Basis {
 					t.Errorf("Frist %s: started by %q, want its basis %q", f.Name, f.Start.Name, f.Basis)
 				}
-				if f.Period.IsZero() || f.Title == "" {
+				if f.Period == (Period{}) || f.Title == "" {
 					t.Errorf("Frist %s: Period %v, Title %q: want both", f.Name, f.Period, f.Title)
 				}
 			}
