@@ -34,21 +34,21 @@ func (d *DB) PutSearchEntry(ctx context.Context, e search.Entry) error {
 			return err
 		}
 		if d.dialect == Postgres {
-			_, err := tx.ExecContext(ctx, d.q(`INSERT INTO search_entries
+			_, err := d.txExec(ctx, tx, d.q(`INSERT INTO search_entries
 				(tenant, court, case_id, document_id, kind, aktenzeichen, title, body, date, tokens)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), e.Tenant, e.Court, e.Case, e.Document, e.Kind,
 				e.Aktenzeichen, e.Title, e.Text, d.ts(date), tokens)
 			return classify(err)
 		}
 		var seq int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO search_entries
+		err := d.txQueryRow(ctx, tx, `INSERT INTO search_entries
 			(tenant, court, case_id, document_id, kind, aktenzeichen, title, body, date)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`, e.Tenant, e.Court, e.Case, e.Document, e.Kind,
 			e.Aktenzeichen, e.Title, e.Text, d.ts(date)).Scan(&seq)
 		if err != nil {
 			return classify(err)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)`, seq, tokens)
+		_, err = d.txExec(ctx, tx, `INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)`, seq, tokens)
 		return err
 	})
 	if err != nil {
@@ -60,12 +60,12 @@ func (d *DB) PutSearchEntry(ctx context.Context, e search.Entry) error {
 // deleteSearchEntry removes the entry of a case (doc empty) or document.
 func (d *DB) deleteSearchEntry(ctx context.Context, tx *sql.Tx, t tenancy.ID, c akte.CaseID, doc akte.DocumentID) error {
 	if d.dialect == SQLite {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid IN
+		if _, err := d.txExec(ctx, tx, `DELETE FROM search_fts WHERE rowid IN
 			(SELECT seq FROM search_entries WHERE tenant = ? AND case_id = ? AND document_id = ?)`, t, c, doc); err != nil {
 			return fmt.Errorf("delete search entry: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, d.q(`DELETE FROM search_entries WHERE tenant = ? AND case_id = ? AND document_id = ?`),
+	if _, err := d.txExec(ctx, tx, d.q(`DELETE FROM search_entries WHERE tenant = ? AND case_id = ? AND document_id = ?`),
 		t, c, doc); err != nil {
 		return fmt.Errorf("delete search entry: %w", err)
 	}
@@ -179,11 +179,11 @@ func (d *DB) Unindexed(ctx context.Context, limit int) ([]search.Pending, error)
 func (d *DB) ClearSearchIndex(ctx context.Context) error {
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		if d.dialect == SQLite {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts`); err != nil {
+			if _, err := d.txExec(ctx, tx, `DELETE FROM search_fts`); err != nil {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM search_entries`)
+		_, err := d.txExec(ctx, tx, `DELETE FROM search_entries`)
 		return err
 	})
 	if err != nil {
