@@ -67,16 +67,12 @@ func (x *Indexer) Run(ctx context.Context) {
 		dirty := x.dirty
 		x.dirty = map[Pending]bool{}
 		x.mu.Unlock()
+		ps := make([]Pending, 0, len(dirty))
 		for p := range dirty {
-			var err error
-			if p.Document == "" {
-				err = x.IndexCase(ctx, p.Tenant, p.Case)
-			} else {
-				err = x.IndexDocument(ctx, p.Tenant, p.Document)
-			}
-			if err != nil && ctx.Err() == nil {
-				x.log.Warn("search: index", "case", p.Case, "document", p.Document, "err", err)
-			}
+			ps = append(ps, p)
+		}
+		if err := x.indexBatch(ctx, ps); err != nil && ctx.Err() == nil {
+			x.log.Warn("search: index", "err", err)
 		}
 		if scan {
 			if _, err := x.IndexPending(ctx, nil); err != nil && ctx.Err() == nil {
@@ -106,17 +102,10 @@ func (x *Indexer) IndexPending(ctx context.Context, progress func(done int)) (in
 		if len(ps) == 0 {
 			return done, nil
 		}
-		for _, p := range ps {
-			if p.Document == "" {
-				err = x.IndexCase(ctx, p.Tenant, p.Case)
-			} else {
-				err = x.IndexDocument(ctx, p.Tenant, p.Document)
-			}
-			if err != nil {
-				return done, fmt.Errorf("index pending: %w", err)
-			}
-			done++
+		if err := x.indexBatch(ctx, ps); err != nil {
+			return done, fmt.Errorf("index pending: %w", err)
 		}
+		done += len(ps)
 		if progress != nil {
 			progress(done)
 		}
@@ -134,48 +123,87 @@ func (x *Indexer) Reindex(ctx context.Context, progress func(done int)) (int, er
 // IndexCase (re)indexes the metadata of a case: Aktenzeichen, subject, court
 // name and participant names.
 func (x *Indexer) IndexCase(ctx context.Context, t tenancy.ID, id akte.CaseID) error {
-	c, err := x.akte.Case(ctx, t, id)
-	if err != nil {
-		return fmt.Errorf("index case %s: %w", id, err)
-	}
-	ps, err := x.akte.Participants(ctx, t, id)
-	if err != nil {
-		return fmt.Errorf("index case %s: %w", id, err)
-	}
-	courtName := string(c.Court)
-	if court, err := x.cat.Court(c.Court); err == nil {
-		courtName = court.Name
-	}
-	text := caseText(c, courtName, ps)
-	return x.put(ctx, Entry{Tenant: t, Court: c.Court, Case: c.ID, Kind: KindCase,
-		Aktenzeichen: c.Aktenzeichen.String(), Title: c.Subject, Text: text, Tokens: Analyze(text), Date: c.CreatedAt})
+	return x.indexBatch(ctx, []Pending{{Tenant: t, Case: id}})
 }
 
 // IndexDocument indexes a document's filename and, for text/plain and
 // text/html, its text. A document whose content cannot be read (shredded,
 // damaged) is indexed by its filename only.
 func (x *Indexer) IndexDocument(ctx context.Context, t tenancy.ID, id akte.DocumentID) error {
+	return x.indexBatch(ctx, []Pending{{Tenant: t, Document: id}})
+}
+
+// indexBatch builds the entries of ps and stores them in one transaction;
+// if that fails (an object was deleted meanwhile), it stores them one by one.
+func (x *Indexer) indexBatch(ctx context.Context, ps []Pending) error {
+	var es []Entry
+	for _, p := range ps {
+		var e Entry
+		var err error
+		if p.Document == "" {
+			e, err = x.caseEntry(ctx, p.Tenant, p.Case)
+		} else {
+			e, err = x.documentEntry(ctx, p.Tenant, p.Document)
+		}
+		if errors.Is(err, errs.ErrNotFound) {
+			continue // deleted meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		es = append(es, e)
+	}
+	if len(es) == 0 || x.store.PutSearchEntries(ctx, es) == nil {
+		return nil
+	}
+	for _, e := range es {
+		if err := x.put(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *Indexer) caseEntry(ctx context.Context, t tenancy.ID, id akte.CaseID) (Entry, error) {
+	c, err := x.akte.Case(ctx, t, id)
+	if err != nil {
+		return Entry{}, fmt.Errorf("index case %s: %w", id, err)
+	}
+	ps, err := x.akte.Participants(ctx, t, id)
+	if err != nil {
+		return Entry{}, fmt.Errorf("index case %s: %w", id, err)
+	}
+	courtName := string(c.Court)
+	if court, err := x.cat.Court(c.Court); err == nil {
+		courtName = court.Name
+	}
+	text := caseText(c, courtName, ps)
+	return Entry{Tenant: t, Court: c.Court, Case: c.ID, Kind: KindCase,
+		Aktenzeichen: c.Aktenzeichen.String(), Title: c.Subject, Text: text, Tokens: Analyze(text), Date: c.CreatedAt}, nil
+}
+
+func (x *Indexer) documentEntry(ctx context.Context, t tenancy.ID, id akte.DocumentID) (Entry, error) {
 	d, err := x.akte.Document(ctx, t, id)
 	if err != nil {
-		return fmt.Errorf("index document %s: %w", id, err)
+		return Entry{}, fmt.Errorf("index document %s: %w", id, err)
 	}
 	c, err := x.akte.Case(ctx, t, d.Case)
 	if err != nil {
-		return fmt.Errorf("index document %s: %w", id, err)
+		return Entry{}, fmt.Errorf("index document %s: %w", id, err)
 	}
 	text := ""
 	if Extractable(d.ContentType) {
 		text, err = x.readText(ctx, d)
 		if err != nil {
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return Entry{}, ctx.Err()
 			}
 			x.log.Warn("search: document text not indexed", "document", id, "err", err)
 		}
 	}
-	return x.put(ctx, Entry{Tenant: t, Court: c.Court, Case: c.ID, Document: d.ID, Kind: KindDocument,
+	return Entry{Tenant: t, Court: c.Court, Case: c.ID, Document: d.ID, Kind: KindDocument,
 		Aktenzeichen: c.Aktenzeichen.String(), Title: d.Filename,
-		Tokens: Analyze(d.Filename + "\n" + text), Date: d.CreatedAt})
+		Tokens: Analyze(d.Filename + "\n" + text), Date: d.CreatedAt}, nil
 }
 
 // DocumentText reads a document's searchable text (the first part, enough
@@ -206,7 +234,7 @@ func (x *Indexer) readText(ctx context.Context, d akte.Document) (string, error)
 }
 
 func (x *Indexer) put(ctx context.Context, e Entry) error {
-	if err := x.store.PutSearchEntry(ctx, e); err != nil {
+	if err := x.store.PutSearchEntries(ctx, []Entry{e}); err != nil {
 		if errors.Is(err, errs.ErrNotFound) {
 			return nil // deleted meanwhile
 		}

@@ -75,9 +75,10 @@ type Pending struct {
 
 // Store keeps the index. Implementations are safe for concurrent use.
 type Store interface {
-	// PutSearchEntry stores e, replacing the entry of the same tenant, case
-	// and document. The case must exist (otherwise errs.ErrNotFound).
-	PutSearchEntry(ctx context.Context, e Entry) error
+	// PutSearchEntries stores the entries in one transaction, each replacing
+	// the entry of the same tenant, case and document. Every case must exist
+	// (otherwise errs.ErrNotFound, and nothing is stored).
+	PutSearchEntries(ctx context.Context, es []Entry) error
 	// SearchEntries lists the tenant's entries that match f, ordered by Seq descending.
 	SearchEntries(ctx context.Context, t tenancy.ID, f Filter) ([]Hit, error)
 	// Unindexed lists, across tenants, up to limit cases and documents without an entry.

@@ -17,44 +17,57 @@ import (
 
 var _ search.Store = (*DB)(nil)
 
-// PutSearchEntry implements search.Store. The tokens go into the engine's
-// full-text index as they are: FTS5 on SQLite, a 'simple' tsvector on
-// PostgreSQL. A replaced entry gets a new Seq.
-func (d *DB) PutSearchEntry(ctx context.Context, e search.Entry) error {
-	if e.Tenant == "" || e.Case == "" || (e.Kind != search.KindCase && e.Kind != search.KindDocument) {
-		return fmt.Errorf("put search entry: %w: tenant, case and kind are required", errs.ErrInvalid)
+// PutSearchEntries implements search.Store: it stores several entries in one
+// transaction (the indexer writes in batches, so that indexing competes less
+// with uploads for the write connection); any failure rolls the whole batch
+// back. The tokens go into the engine's full-text index as they are: FTS5 on
+// SQLite, a 'simple' tsvector on PostgreSQL. A replaced entry gets a new Seq.
+func (d *DB) PutSearchEntries(ctx context.Context, es []search.Entry) error {
+	for _, e := range es {
+		if e.Tenant == "" || e.Case == "" || (e.Kind != search.KindCase && e.Kind != search.KindDocument) {
+			return fmt.Errorf("put search entry: %w: tenant, case and kind are required", errs.ErrInvalid)
+		}
 	}
-	tokens := strings.Join(e.Tokens, " ")
-	date := d.normTime(e.Date)
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		if err := d.caseExists(ctx, tx, e.Tenant, e.Case); err != nil {
-			return err
+		for _, e := range es {
+			if err := d.putSearchEntry(ctx, tx, e); err != nil {
+				return fmt.Errorf("%s %s: %w", e.Case, e.Document, err)
+			}
 		}
-		if err := d.deleteSearchEntry(ctx, tx, e.Tenant, e.Case, e.Document); err != nil {
-			return err
-		}
-		if d.dialect == Postgres {
-			_, err := d.txExec(ctx, tx, d.q(`INSERT INTO search_entries
-				(tenant, court, case_id, document_id, kind, aktenzeichen, title, body, date, tokens)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), e.Tenant, e.Court, e.Case, e.Document, e.Kind,
-				e.Aktenzeichen, e.Title, e.Text, d.ts(date), tokens)
-			return classify(err)
-		}
-		var seq int64
-		err := d.txQueryRow(ctx, tx, `INSERT INTO search_entries
-			(tenant, court, case_id, document_id, kind, aktenzeichen, title, body, date)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`, e.Tenant, e.Court, e.Case, e.Document, e.Kind,
-			e.Aktenzeichen, e.Title, e.Text, d.ts(date)).Scan(&seq)
-		if err != nil {
-			return classify(err)
-		}
-		_, err = d.txExec(ctx, tx, `INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)`, seq, tokens)
-		return err
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("put search entry %s %s: %w", e.Case, e.Document, err)
+		return fmt.Errorf("put search entries: %w", err)
 	}
 	return nil
+}
+
+func (d *DB) putSearchEntry(ctx context.Context, tx *sql.Tx, e search.Entry) error {
+	tokens := strings.Join(e.Tokens, " ")
+	date := d.normTime(e.Date)
+	if err := d.caseExists(ctx, tx, e.Tenant, e.Case); err != nil {
+		return err
+	}
+	if err := d.deleteSearchEntry(ctx, tx, e.Tenant, e.Case, e.Document); err != nil {
+		return err
+	}
+	if d.dialect == Postgres {
+		_, err := d.txExec(ctx, tx, d.q(`INSERT INTO search_entries
+			(tenant, court, case_id, document_id, kind, aktenzeichen, title, body, date, tokens)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), e.Tenant, e.Court, e.Case, e.Document, e.Kind,
+			e.Aktenzeichen, e.Title, e.Text, d.ts(date), tokens)
+		return classify(err)
+	}
+	var seq int64
+	err := d.txQueryRow(ctx, tx, `INSERT INTO search_entries
+		(tenant, court, case_id, document_id, kind, aktenzeichen, title, body, date)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`, e.Tenant, e.Court, e.Case, e.Document, e.Kind,
+		e.Aktenzeichen, e.Title, e.Text, d.ts(date)).Scan(&seq)
+	if err != nil {
+		return classify(err)
+	}
+	_, err = d.txExec(ctx, tx, `INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)`, seq, tokens)
+	return err
 }
 
 // deleteSearchEntry removes the entry of a case (doc empty) or document.

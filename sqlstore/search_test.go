@@ -49,16 +49,16 @@ func testSearch(t *testing.T, newDSN func(t *testing.T) string) {
 			Date: d1.CreatedAt},
 	}
 	for _, e := range entries {
-		if err := db.PutSearchEntry(ctx, e); err != nil {
+		if err := db.PutSearchEntries(ctx, []search.Entry{e}); err != nil {
 			t.Fatalf("PutSearchEntry(%s %s) = %v", e.Case, e.Document, err)
 		}
 	}
-	if err := db.PutSearchEntry(ctx, entries[0]); err != nil { // replacing is fine; c1 is now the newest
+	if err := db.PutSearchEntries(ctx, []search.Entry{entries[0]}); err != nil { // replacing is fine; c1 is now the newest
 		t.Fatalf("PutSearchEntry again = %v", err)
 	}
 	bad := entries[0]
 	bad.Tenant = "DE-NW"
-	wantIs(t, "PutSearchEntry with another tenant's case", db.PutSearchEntry(ctx, bad), errs.ErrNotFound)
+	wantIs(t, "PutSearchEntry with another tenant's case", db.PutSearchEntries(ctx, []search.Entry{bad}), errs.ErrNotFound)
 	if pending, err := db.Unindexed(ctx, 100); err != nil || len(pending) != 0 {
 		t.Errorf("Unindexed after indexing = %v, %v; want none", pending, err)
 	}
