@@ -20,20 +20,9 @@ import (
 	"justizcloud/authz"
 	"justizcloud/blob"
 	"justizcloud/errs"
+	"justizcloud/frist"
 	"justizcloud/tenancy"
 )
-
-// berlin is the time zone in which the year of an Aktenzeichen is counted.
-var berlin = mustLoadBerlin()
-
-func mustLoadBerlin() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		// time/tzdata is imported by main, so this only happens in a broken build.
-		panic(fmt.Sprintf("akte: time zone Europe/Berlin: %v", err))
-	}
-	return loc
-}
 
 var departmentRE = regexp.MustCompile(`^[0-9]{1,4}[a-zA-Z]{0,2}$`)
 
@@ -139,7 +128,7 @@ func (s *Service) CreateCase(ctx context.Context, sub authz.Subject, in NewCase)
 		ID:           CaseID(id.String()),
 		Tenant:       court.Tenant,
 		Court:        court.ID,
-		Aktenzeichen: Aktenzeichen{Department: dept, Register: reg.Zeichen, Year: now.In(berlin).Year()},
+		Aktenzeichen: Aktenzeichen{Department: dept, Register: reg.Zeichen, Year: now.In(frist.Germany).Year()},
 		Subject:      subject,
 		Procedure:    in.Procedure,
 		CreatedAt:    now,

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"justizcloud/errs"
+	"justizcloud/frist"
 )
 
 //go:embed rules.yaml
@@ -114,27 +115,17 @@ type Decision struct {
 // the calendar day (in Germany) of c.Ended; the document is due from the
 // same calendar day Years later. Due does no I/O.
 func Due(rules []Rule, c Facts, now time.Time) []Decision {
-	y, m, d := c.Ended.In(berlin).Date()
+	y, m, d := c.Ended.In(frist.Germany).Date()
 	var out []Decision
 	for _, doc := range c.Documents {
 		for _, r := range rules {
 			if !r.matches(c.Procedure, c.Outcome, doc.Class) {
 				continue
 			}
-			at := time.Date(y+r.Years, m, d, 0, 0, 0, 0, berlin)
+			at := time.Date(y+r.Years, m, d, 0, 0, 0, 0, frist.Germany)
 			out = append(out, Decision{Document: doc.ID, Class: doc.Class, Rule: r, DueAt: at, Due: !now.Before(at)})
 			break
 		}
 	}
 	return out
-}
-
-var berlin = mustBerlin()
-
-func mustBerlin() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(fmt.Sprintf("retention: time zone Europe/Berlin: %v", err))
-	}
-	return loc
 }

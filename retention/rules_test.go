@@ -4,6 +4,8 @@
 package retention
 
 import (
+	"justizcloud/frist"
+
 	"errors"
 	"testing"
 	"time"
@@ -13,7 +15,7 @@ import (
 )
 
 func day(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateOnly, s, berlin)
+	t, err := time.ParseInLocation(time.DateOnly, s, frist.Germany)
 	if err != nil {
 		panic(err)
 	}
@@ -52,7 +54,7 @@ func TestDue(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Ended late in the evening of 2027-03-10 in Berlin (UTC already the next day is irrelevant here).
-	ended := time.Date(2027, 3, 10, 22, 30, 0, 0, berlin)
+	ended := time.Date(2027, 3, 10, 22, 30, 0, 0, frist.Germany)
 	docs := []Doc{{ID: "klage", Class: "Klage"}, {ID: "urteil", Class: "Urteil"}, {ID: "ohne"}}
 	zivil := Facts{Procedure: "zivil-online", Outcome: "abgeschlossen", Ended: ended, Documents: docs}
 	type want struct {

@@ -16,6 +16,7 @@ import (
 	"justizcloud/akte"
 	"justizcloud/authz"
 	"justizcloud/errs"
+	"justizcloud/frist"
 )
 
 // InboxKind is what an inbox item is about.
@@ -139,7 +140,7 @@ func (s *Service) Inbox(ctx context.Context, sub authz.Subject, q InboxQuery) (I
 		}
 		after = &c
 	}
-	until := civilDay(s.now()).AddDate(0, 0, days)
+	until := frist.Day(s.now()).AddDate(0, 0, days)
 
 	var items []InboxItem
 	filings, err := s.filingItems(ctx, sub, after, limit+1)
@@ -194,7 +195,7 @@ func (s *Service) filingItems(ctx context.Context, sub authz.Subject, after *inb
 		if def, err := s.reg.Get(c.Procedure); err == nil {
 			title += ": " + def.Title
 		}
-		out = append(out, InboxItem{Kind: InboxFiling, Case: c, Date: civilDay(c.CreatedAt), Title: title,
+		out = append(out, InboxItem{Kind: InboxFiling, Case: c, Date: frist.Day(c.CreatedAt), Title: title,
 			at: c.CreatedAt, key: string(c.ID)})
 	}
 	return out, nil
@@ -256,7 +257,7 @@ func (s *Service) wiedervorlageItems(ctx context.Context, sub authz.Subject, aft
 	if after != nil {
 		// The items of a day share its start instant; translate the cursor
 		// into a keyset on (due, id).
-		d0 := civilDay(after.at)
+		d0 := frist.Day(after.at)
 		switch {
 		case !dayStart(d0).Equal(after.at) || after.kind > InboxWiedervorlage:
 			f.AfterDue = d0.AddDate(0, 0, 1) // due after d0: (due, id) > (d0+1, "")
@@ -286,5 +287,5 @@ func (s *Service) wiedervorlageItems(ctx context.Context, sub authz.Subject, aft
 // dayStart is the instant a civil date (midnight UTC) begins in Germany.
 func dayStart(d time.Time) time.Time {
 	y, m, dd := d.Date()
-	return time.Date(y, m, dd, 0, 0, 0, 0, berlin).UTC()
+	return time.Date(y, m, dd, 0, 0, 0, 0, frist.Germany).UTC()
 }

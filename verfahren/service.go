@@ -201,10 +201,10 @@ func (s *Service) status(ctx context.Context, sub authz.Subject, c akte.Case, de
 
 // fristen computes the ends of running Fristen with the court's calendar.
 func (s *Service) fristen(c akte.Case, running []RunningFrist) ([]FristStatus, error) {
-	today := civilDay(s.now())
+	today := frist.Day(s.now())
 	var out []FristStatus
 	for _, rf := range running {
-		start := civilDay(rf.Start.At)
+		start := frist.Day(rf.Start.At)
 		end, err := s.addPeriod(c, start, rf.Period)
 		if err != nil {
 			return nil, fmt.Errorf("frist %s: %w", rf.Name, err)
@@ -236,28 +236,11 @@ func (s *Service) wiedervorlage(ctx context.Context, sub authz.Subject, c akte.C
 	if !ok || ev.Effects.Wiedervorlage == (Period{}) {
 		return nil
 	}
-	due, err := s.addPeriod(c, civilDay(e.At), ev.Effects.Wiedervorlage)
+	due, err := s.addPeriod(c, frist.Day(e.At), ev.Effects.Wiedervorlage)
 	if err != nil {
 		return err
 	}
 	_, err = s.cases.AddWiedervorlage(ctx, sub, c.ID, akte.NewWiedervorlage{Due: due, ForGeschaeftsstelle: true,
 		Note: fmt.Sprintf("Wiedervorlage %s nach %s (#%d)", ev.Effects.Wiedervorlage, ev.Title, e.Seq)})
 	return err
-}
-
-// civilDay is the calendar day of t in Germany, as midnight UTC (the
-// convention of package frist).
-func civilDay(t time.Time) time.Time {
-	y, m, d := t.In(berlin).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-var berlin = mustBerlin()
-
-func mustBerlin() *time.Location {
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		panic(fmt.Sprintf("verfahren: time zone Europe/Berlin: %v", err))
-	}
-	return loc
 }

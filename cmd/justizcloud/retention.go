@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"justizcloud/frist"
 	"justizcloud/retention"
 	"justizcloud/tenancy"
 	"justizcloud/verfahren"
@@ -68,11 +69,7 @@ func runRetention(ctx context.Context, args []string, getenv func(string) string
 	}
 	now := time.Now()
 	if nowFlag != "" {
-		loc, err := time.LoadLocation("Europe/Berlin")
-		if err != nil {
-			return err
-		}
-		d, err := time.ParseInLocation(time.DateOnly, nowFlag, loc)
+		d, err := time.ParseInLocation(time.DateOnly, nowFlag, frist.Germany)
 		if err != nil {
 			return fmt.Errorf("--now: want YYYY-MM-DD: %w", err)
 		}
