@@ -61,7 +61,7 @@ func startServeEnv(t *testing.T, data string, env map[string]string, extra ...st
 	var out, logs syncBuffer
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--log-level", "warn"}, extra...)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, func(k string) string { return env[k] }, &out, &logs) }()
+	go func() { done <- run(ctx, args, func(k string) string { return env[k] }, nil, &out, &logs) }()
 	re := regexp.MustCompile(`listens on (http://\S+)`)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -96,7 +96,7 @@ func mustToken(t *testing.T, data, tenant, role string, extra ...string) string 
 	t.Helper()
 	var out, errb bytes.Buffer
 	args := append([]string{"token", "create", "--data", data, "--tenant", tenant, "--role", role}, extra...)
-	if err := run(context.Background(), args, func(string) string { return "" }, &out, &errb); err != nil {
+	if err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &errb); err != nil {
 		t.Fatalf("token create: %v\n%s", err, errb.String())
 	}
 	tok := strings.TrimSpace(out.String())

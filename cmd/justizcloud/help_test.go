@@ -22,7 +22,7 @@ func TestHelp(t *testing.T) {
 		{"reindex", "--help"},
 	} {
 		var out, errb bytes.Buffer
-		err := run(context.Background(), args, func(string) string { return "" }, &out, &errb)
+		err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &errb)
 		if err != nil && !errors.Is(err, flag.ErrHelp) {
 			t.Errorf("%v: %v", args, err)
 		}
@@ -31,10 +31,10 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"version"}, func(string) string { return "" }, &out, &out); err != nil || !strings.HasPrefix(out.String(), "justizcloud ") {
+	if err := run(context.Background(), []string{"version"}, func(string) string { return "" }, nil, &out, &out); err != nil || !strings.HasPrefix(out.String(), "justizcloud ") {
 		t.Errorf("version = %q, %v", out.String(), err)
 	}
-	if err := run(context.Background(), []string{"nonsense"}, func(string) string { return "" }, &out, &out); err == nil {
+	if err := run(context.Background(), []string{"nonsense"}, func(string) string { return "" }, nil, &out, &out); err == nil {
 		t.Error("an unknown command did not fail")
 	}
 }
@@ -43,7 +43,7 @@ func TestHelp(t *testing.T) {
 func TestProcedureCommands(t *testing.T) {
 	runOut := func(args ...string) (string, error) {
 		var out bytes.Buffer
-		err := run(context.Background(), args, func(string) string { return "" }, &out, &out)
+		err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &out)
 		return out.String(), err
 	}
 	if out, err := runOut("procedure", "list"); err != nil || !strings.Contains(out, "zivil-online") {
@@ -98,7 +98,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 	}
 	for _, args := range [][]string{{"--blob", "ftp"}, {"--db", "mysql://x"}, {"--blob", "s3"}, {"--max-upload", "-1"}} {
 		var out bytes.Buffer
-		err := run(context.Background(), append([]string{"serve", "--data", t.TempDir()}, args...), func(string) string { return "" }, &out, &out)
+		err := run(context.Background(), append([]string{"serve", "--data", t.TempDir()}, args...), func(string) string { return "" }, nil, &out, &out)
 		if err == nil {
 			t.Errorf("serve %v started", args)
 		}

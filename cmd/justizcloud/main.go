@@ -21,7 +21,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return
 	}
@@ -48,6 +48,8 @@ Commands:
   procedure procedure types: list, check FILE, graph NAME
   retention destroy what is due under the Aufbewahrungsfristen (retention run [--dry-run])
   reindex   rebuild the full-text search index
+  anon      anonymization: train, eval, tag (anon tag --conll < in > out)
+  xjustiz   XJustiz messages: validate FILE…, import, export
   version   print the version
 
 Run "justizcloud <command> --help" for the flags of a command. Every flag can
@@ -56,7 +58,7 @@ file named by JUSTIZCLOUD_<FLAG>_FILE (for secrets such as the database URL).
 `
 
 // run is the whole program; tests call it directly.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
@@ -79,6 +81,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runRetention(ctx, rest, getenv, stdout, stderr)
 	case "reindex":
 		return runReindex(ctx, rest, getenv, stdout, stderr)
+	case "anon":
+		return runAnon(ctx, rest, getenv, stdin, stdout, stderr)
+	case "xjustiz":
+		return runXJustiz(ctx, rest, getenv, stdin, stdout, stderr)
 	case "version":
 		fs := flag.NewFlagSet("version", flag.ContinueOnError)
 		fs.SetOutput(stderr)

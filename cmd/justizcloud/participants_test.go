@@ -57,7 +57,7 @@ func TestParticipantsAPI(t *testing.T) {
 // TestFristen computes a Frist through the CLI and the API: both agree.
 func TestFristen(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"frist", "--court", "U1308", "--start", "2026-11-04", "--period", "2w"}, func(string) string { return "" }, &out, &out); err != nil {
+	if err := run(context.Background(), []string{"frist", "--court", "U1308", "--start", "2026-11-04", "--period", "2w"}, func(string) string { return "" }, nil, &out, &out); err != nil {
 		t.Fatalf("frist: %v\n%s", err, out.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")

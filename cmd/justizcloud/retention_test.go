@@ -72,7 +72,7 @@ func TestRetention(t *testing.T) {
 		t.Helper()
 		var out, errb bytes.Buffer
 		args = append([]string{"retention", "run", "--data", data}, args...)
-		if err := run(context.Background(), args, func(string) string { return "" }, &out, &errb); err != nil {
+		if err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &errb); err != nil {
 			t.Fatalf("%v: %v\n%s", args, err, errb.String())
 		}
 		return out.String()

@@ -127,7 +127,7 @@ func mustTokenPG(t *testing.T, dsn, tenant string) string {
 	t.Helper()
 	var out, errb bytes.Buffer
 	if err := run(context.Background(), []string{"token", "create", "--data", t.TempDir(), "--db", dsn, "--tenant", tenant, "--role", "landesadmin"},
-		func(string) string { return "" }, &out, &errb); err != nil {
+		func(string) string { return "" }, nil, &out, &errb); err != nil {
 		t.Fatalf("token create: %v %s", err, errb.String())
 	}
 	return strings.TrimSpace(out.String())

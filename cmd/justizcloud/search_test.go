@@ -145,7 +145,7 @@ func TestSearch(t *testing.T) {
 
 	// reindex rebuilds the index; the document is found again.
 	var out, errb bytes.Buffer
-	if err := run(context.Background(), []string{"reindex", "--data", data}, func(string) string { return "" }, &out, &errb); err != nil {
+	if err := run(context.Background(), []string{"reindex", "--data", data}, func(string) string { return "" }, nil, &out, &errb); err != nil {
 		t.Fatalf("reindex: %v\n%s", err, errb.String())
 	}
 	if !strings.Contains(out.String(), "reindexed 3 cases and documents") || !strings.Contains(errb.String(), "indexed 3") {
