@@ -97,8 +97,9 @@ var ErrRefused = errs.ErrInvalid
 // Import validates the package's message and files and creates the
 // proceeding: the case, its participants and one document per file. Every
 // check runs before anything is stored, so a refused message leaves nothing
-// behind. Importing the same message id again returns the case of the first
-// import and changes nothing.
+// behind. Importing the same message (same id, same bytes) again returns the
+// case of the first import and changes nothing; another message with an id
+// the tenant has imported already is refused (errs.ErrConflict).
 func (im *Importer) Import(ctx context.Context, sub authz.Subject, p *Package, o ImportOptions) (*ImportResult, error) {
 	rep, err := im.v.Validate(p.Message)
 	if err != nil {
@@ -126,6 +127,9 @@ func (im *Importer) Import(ctx context.Context, sub authz.Subject, p *Package, o
 		Sender: m.Sender.String(), SenderAktenzeichen: m.SenderAktenzeichen, SHA256: sha256.Sum256(p.Message), StartedAt: time.Now().UTC()}
 	got, err := im.log.Claim(ctx, entry)
 	if errors.Is(err, errs.ErrConflict) {
+		if got.SHA256 != entry.SHA256 {
+			return res, fmt.Errorf("import %s: message id %s: %w: imported before with different content (case %s)", p.Name, m.ID, errs.ErrConflict, got.Case)
+		}
 		return im.repeated(ctx, sub, res, got)
 	}
 	if err != nil {
