@@ -91,7 +91,7 @@ func ingestOnce(ctx context.Context, o IngestOptions, i int) (IngestRun, error) 
 	if err != nil {
 		return r, err
 	}
-	srv, err := StartServer(ctx, o.Exe, data, "--max-upload", fmt.Sprint(max(o.LargeSize, o.SmallSize, o.StreamSize)))
+	srv, err := StartServer(ctx, o.Exe, data, nil, "--max-upload", fmt.Sprint(max(o.LargeSize, o.SmallSize, o.StreamSize)))
 	if err != nil {
 		return r, err
 	}

@@ -20,16 +20,21 @@ import (
 
 // Server is a justizcloud serve process started for a benchmark.
 type Server struct {
-	URL   string
-	Token string
-	cmd   *exec.Cmd
-	exit  chan error
+	URL     string
+	Token   string // of a Geschäftsstelle of DE-BY
+	exe     string
+	storage []string // --data and the storage flags given
+	cmd     *exec.Cmd
+	exit    chan error
 }
 
 // StartServer runs "<exe> serve" on a free loopback port with the embedded
-// default under dataDir and creates a token for it.
-func StartServer(ctx context.Context, exe, dataDir string, extra ...string) (*Server, error) {
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--demo=false", "--log-level", "warn"}, extra...)
+// default under dataDir and creates a token for it. storage holds further
+// storage flags (such as --db URL), shared with the token command; extra
+// holds flags for serve only.
+func StartServer(ctx context.Context, exe, dataDir string, storage []string, extra ...string) (*Server, error) {
+	storage = append([]string{"--data", dataDir}, storage...)
+	args := append(append([]string{"serve", "--addr", "127.0.0.1:0", "--demo=false", "--log-level", "warn"}, storage...), extra...)
 	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Env = cleanEnv()
 	out, err := cmd.StdoutPipe()
@@ -40,7 +45,7 @@ func StartServer(ctx context.Context, exe, dataDir string, extra ...string) (*Se
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start server: %w", err)
 	}
-	s := &Server{cmd: cmd, exit: make(chan error, 1)}
+	s := &Server{exe: exe, storage: storage, cmd: cmd, exit: make(chan error, 1)}
 	lines := bufio.NewScanner(out)
 	for lines.Scan() {
 		if u, ok := strings.CutPrefix(lines.Text(), "Justizcloud listens on "); ok {
@@ -53,13 +58,28 @@ func StartServer(ctx context.Context, exe, dataDir string, extra ...string) (*Se
 		s.Stop()
 		return nil, fmt.Errorf("server did not report its address")
 	}
-	tok, err := exec.CommandContext(ctx, exe, "token", "create", "--data", dataDir, "--tenant", "DE-BY", "--role", "geschaeftsstelle", "--label", "bench").Output()
+	tok, err := s.NewToken(ctx, "DE-BY", "geschaeftsstelle", "")
 	if err != nil {
 		s.Stop()
-		return nil, fmt.Errorf("create token: %w", err)
+		return nil, err
 	}
-	s.Token = strings.TrimSpace(string(tok))
+	s.Token = tok
 	return s, nil
+}
+
+// NewToken creates an API token for the server's store; court may be empty.
+func (s *Server) NewToken(ctx context.Context, tenant, role, court string) (string, error) {
+	args := append([]string{"token", "create", "--tenant", tenant, "--role", role, "--label", "bench"}, s.storage...)
+	if court != "" {
+		args = append(args, "--court", court)
+	}
+	cmd := exec.CommandContext(ctx, s.exe, args...)
+	cmd.Env = cleanEnv()
+	tok, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("create token: %w", err)
+	}
+	return strings.TrimSpace(string(tok)), nil
 }
 
 // cleanEnv keeps JUSTIZCLOUD_* settings of the caller from changing the benchmark server.

@@ -31,6 +31,9 @@ type Indexer struct {
 	poke  chan struct{}
 	mu    sync.Mutex
 	dirty map[Pending]bool // cases and documents reported by Notify
+
+	amu      sync.Mutex // guards analyzer
+	analyzer Analyzer
 }
 
 // NewIndexer returns an indexer that reads cases and documents from cases,
@@ -173,13 +176,7 @@ func (x *Indexer) caseEntry(ctx context.Context, t tenancy.ID, id akte.CaseID) (
 	if err != nil {
 		return Entry{}, fmt.Errorf("index case %s: %w", id, err)
 	}
-	courtName := string(c.Court)
-	if court, err := x.cat.Court(c.Court); err == nil {
-		courtName = court.Name
-	}
-	text := caseText(c, courtName, ps)
-	return Entry{Tenant: t, Court: c.Court, Case: c.ID, Kind: KindCase,
-		Aktenzeichen: c.Aktenzeichen.String(), Title: c.Subject, Text: text, Tokens: Analyze(text), Date: c.CreatedAt}, nil
+	return CaseEntry(x.cat, c, ps), nil
 }
 
 func (x *Indexer) documentEntry(ctx context.Context, t tenancy.ID, id akte.DocumentID) (Entry, error) {
@@ -201,9 +198,9 @@ func (x *Indexer) documentEntry(ctx context.Context, t tenancy.ID, id akte.Docum
 			x.log.Warn("search: document text not indexed", "document", id, "err", err)
 		}
 	}
-	return Entry{Tenant: t, Court: c.Court, Case: c.ID, Document: d.ID, Kind: KindDocument,
-		Aktenzeichen: c.Aktenzeichen.String(), Title: d.Filename,
-		Tokens: Analyze(d.Filename + "\n" + text), Date: d.CreatedAt}, nil
+	x.amu.Lock()
+	defer x.amu.Unlock()
+	return x.analyzer.DocumentEntry(c, d, text), nil
 }
 
 // DocumentText reads a document's searchable text (the first part, enough

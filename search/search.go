@@ -209,6 +209,26 @@ func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, 
 }
 
 // caseText is the indexed text of a case's metadata.
+// CaseEntry is the index entry of a case: its Aktenzeichen, subject, court
+// name and the names of its participants.
+func CaseEntry(cat *tenancy.Catalog, c akte.Case, ps []akte.Participant) Entry {
+	courtName := string(c.Court)
+	if court, err := cat.Court(c.Court); err == nil {
+		courtName = court.Name
+	}
+	text := caseText(c, courtName, ps)
+	return Entry{Tenant: c.Tenant, Court: c.Court, Case: c.ID, Kind: KindCase,
+		Aktenzeichen: c.Aktenzeichen.String(), Title: c.Subject, Text: text, Tokens: Analyze(text), Date: c.CreatedAt}
+}
+
+// DocumentEntry is the index entry of document d of case c with its
+// extracted text (empty when the content type has none), analyzed by a.
+func (a *Analyzer) DocumentEntry(c akte.Case, d akte.Document, text string) Entry {
+	return Entry{Tenant: d.Tenant, Court: c.Court, Case: c.ID, Document: d.ID, Kind: KindDocument,
+		Aktenzeichen: c.Aktenzeichen.String(), Title: d.Filename,
+		Tokens: a.Analyze(d.Filename + "\n" + text), Date: d.CreatedAt}
+}
+
 func caseText(c akte.Case, courtName string, ps []akte.Participant) string {
 	parts := []string{c.Aktenzeichen.String(), c.Subject, courtName}
 	for _, p := range ps {

@@ -47,6 +47,8 @@ type Store struct {
 	tmp     string // <dir>/tmp
 	objects string // <dir>/objects
 	bufs    *bufferPool
+	// unsynced skips the fsyncs of Put (see Unsynced).
+	unsynced bool
 }
 
 // Open prepares dir (creating it and its tmp and objects subdirectories with
@@ -69,6 +71,31 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("fsblob open: %w", err)
 	}
 	return s, nil
+}
+
+// Unsynced returns a store on the same directory whose Put does not fsync
+// the file and its directory. It is for bulk loads (seeding a benchmark
+// dataset, a migration from another system): the loader writes many blobs
+// quickly and then calls SyncFS once. A crash before SyncFS may lose or
+// truncate blobs written since the last SyncFS.
+func (s *Store) Unsynced() *Store {
+	u := *s
+	u.unsynced = true
+	return &u
+}
+
+// SyncFS commits everything written to the file system holding the store
+// (syncfs(2)), the durability point of an Unsynced bulk load.
+func (s *Store) SyncFS() error {
+	d, err := os.Open(s.objects)
+	if err != nil {
+		return fmt.Errorf("fsblob syncfs: %w", err)
+	}
+	defer d.Close()
+	if err := unix.Syncfs(int(d.Fd())); err != nil {
+		return fmt.Errorf("fsblob syncfs: %w", err)
+	}
+	return nil
 }
 
 // shardLen is the length of a shard directory's name.
@@ -114,6 +141,11 @@ func (s *Store) Put(ctx context.Context, key blob.Key, r io.Reader) (err error) 
 	if err := s.mkdirs(key); err != nil {
 		return fmt.Errorf("fsblob put %s: %w", key, err)
 	}
+	if s.unsynced {
+		if err := s.putNew(ctx, file, r); !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+	}
 	f, named, err := s.createTemp(dir)
 	if err != nil {
 		return fmt.Errorf("fsblob put %s: %w", key, err)
@@ -133,8 +165,10 @@ func (s *Store) Put(ctx context.Context, key blob.Key, r io.Reader) (err error) 
 	if err := cw.Finish(); err != nil {
 		return fmt.Errorf("fsblob put %s: %w", key, err)
 	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("fsblob put %s: %w", key, err)
+	if !s.unsynced {
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("fsblob put %s: %w", key, err)
+		}
 	}
 	// The last moment at which a cancellation can still leave nothing behind.
 	if err := ctx.Err(); err != nil {
@@ -144,8 +178,31 @@ func (s *Store) Put(ctx context.Context, key blob.Key, r io.Reader) (err error) 
 		return fmt.Errorf("fsblob put %s: %w", key, err)
 	}
 	committed = true
+	if s.unsynced {
+		return nil
+	}
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("fsblob put %s: %w", key, err)
+	}
+	return nil
+}
+
+// putNew is Put of an Unsynced store: it writes a blob that does not exist
+// yet straight under its name, without a temp file and a link (so a reader
+// could see it incomplete while it is written; bulk loaders publish it only
+// afterwards). An existing blob yields fs.ErrExist and is left alone.
+func (s *Store) putNew(ctx context.Context, file string, r io.Reader) error {
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = copyContext(ctx, f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(file)
+		return fmt.Errorf("fsblob put %s: %w", file, err)
 	}
 	return nil
 }

@@ -15,13 +15,28 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "ingest" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fmt.Fprintln(stdout, "Usage: justizcloud bench ingest [flags]   (see justizcloud bench ingest --help)")
-			return nil
-		}
-		return errors.New("usage: justizcloud bench ingest [flags]")
+	const usage = "usage: justizcloud bench ingest|seed|read [flags]   (see justizcloud bench <name> --help)"
+	if len(args) == 0 {
+		return errors.New(usage)
 	}
+	switch args[0] {
+	case "ingest":
+		return benchIngest(ctx, args[1:], stdout, stderr)
+	case "seed":
+		return benchSeed(ctx, args[1:], getenv, stdout, stderr)
+	case "read":
+		return benchRead(ctx, args[1:], getenv, stdout, stderr)
+	case "bare": // the baseline process that bench read starts
+		return runBenchBare(ctx, stdout)
+	case "-h", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		return errors.New(usage)
+	}
+}
+
+func benchIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o := bench.IngestOptions{}
 	large, small, stream := byteSize(8<<20), byteSize(20<<10), byteSize(2<<30)
 	fs := newFlagSet("bench ingest", "Starts a server on the embedded default (encryption and fsync on), uploads\nthrough the real HTTP API and prints throughput beside this machine's own\nlimits measured in the same run: AES-256-GCM + SHA-256 on one core, and\nfsync'ed sequential disk writes. Prints each run and the medians.", stderr)
@@ -34,7 +49,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	fs.IntVar(&o.Clients, "clients", 16, "concurrent clients for small documents")
 	fs.Var(&stream, "stream", "one document of this size is streamed to measure the server's peak RSS (0 skips)")
 	fs.IntVar(&o.Runs, "runs", 3, "runs; medians are reported")
-	if err := loadFlags(fs, args[1:], func(string) string { return "" }); err != nil {
+	if err := loadFlags(fs, args, func(string) string { return "" }); err != nil {
 		return err
 	}
 	if o.Runs < 1 || o.LargeCount < 1 || o.LargeClients < 1 || o.SmallCount < 1 || o.Clients < 1 {
