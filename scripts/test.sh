@@ -24,5 +24,8 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 fi
 
+# libxml2 headers and pkg-config for the XJustiz validator (cgo).
+./scripts/deps.sh
+
 go vet ./...
 go test -count=1 -timeout 20m "$@" ./...

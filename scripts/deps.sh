@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+# Installs the system packages the build needs when they are missing:
+# libxml2's headers and pkg-config, for the XJustiz schema validator
+# (package xjustiz/xsd links libxml2 through cgo). Debian/Ubuntu only;
+# runs apt-get update only when the package lists are empty.
+set -euo pipefail
+
+need=()
+if ! command -v pkg-config >/dev/null 2>&1; then
+  need+=(pkg-config)
+fi
+if [ ! -f /usr/include/libxml2/libxml/xmlschemas.h ] && ! pkg-config --exists libxml-2.0 2>/dev/null; then
+  need+=(libxml2-dev)
+fi
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "deps: please install ${need[*]} (libxml2 development files and pkg-config)" >&2
+  exit 1
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+echo "installing ${need[*]}"
+if ! apt-cache show "${need[@]}" >/dev/null 2>&1; then
+  $SUDO apt-get update
+fi
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}"
