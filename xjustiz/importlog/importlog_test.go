@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package importlog_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"justizcloud/akte"
+	"justizcloud/authz"
+	"justizcloud/blob"
+	"justizcloud/blob/fsblob"
+	"justizcloud/errs"
+	"justizcloud/keys"
+	"justizcloud/sqlstore"
+	"justizcloud/sqlstore/pgtest"
+	"justizcloud/tenancy"
+	"justizcloud/xjustiz"
+	"justizcloud/xjustiz/importlog"
+	"justizcloud/xjustiz/xsd"
+)
+
+type fixture struct {
+	db  *sqlstore.DB
+	log *importlog.Log
+	im  *xjustiz.Importer
+	sub authz.Subject
+}
+
+func mustFixture(t *testing.T, dsn string) fixture {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlstore.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := tenancy.LoadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SeedReference(ctx, cat); err != nil {
+		t.Fatal(err)
+	}
+	kr, err := keys.OpenFileKeyring(filepath.Join(dir, "keyring.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner, err := fsblob.Open(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := akte.NewService(db, blob.Encrypt(inner, kr, db), cat, akte.Options{DocumentClass: func(n string) bool { return n == "Klage" }})
+	l, err := importlog.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	v, err := xjustiz.NewValidator(xsd.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	className := func(code string) string {
+		if code == "003" {
+			return "Klage"
+		}
+		return ""
+	}
+	return fixture{db: db, log: l, im: xjustiz.NewImporter(v, svc, cat, l, className),
+		sub: authz.Subject{ID: "test", Tenant: "DE-NW", Role: authz.Landesadmin}}
+}
+
+const pdfName = "Klage_b5e0f7a2-1c3d-4e5f-8a9b-0c1d2e3f4a5b.pdf"
+
+func mustMessage(t *testing.T) []byte {
+	t.Helper()
+	doc, err := os.ReadFile("../testdata/samples/synthetic/minimal_uebermittlungSchriftgutobjekte_3.6.2.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestImportSQLite(t *testing.T) {
+	testImport(t, filepath.Join(t.TempDir(), "db.sqlite"))
+}
+
+func TestImportPostgres(t *testing.T) {
+	testImport(t, pgtest.DSN(t))
+}
+
+func testImport(t *testing.T, dsn string) {
+	f := mustFixture(t, dsn)
+	ctx := context.Background()
+	msg := mustMessage(t)
+	pdf := []byte("%PDF-1.4 Klage")
+
+	// Refused before anything is stored: no case, no claim.
+	_, err := f.im.Import(ctx, f.sub, xjustiz.NewPackage("m.xml", msg, nil), xjustiz.ImportOptions{})
+	if !errors.Is(err, errs.ErrInvalid) || !strings.Contains(err.Error(), "missing from the package") {
+		t.Fatalf("import without its file: %v", err)
+	}
+	if _, err := f.log.Lookup(ctx, "DE-NW", "3f1c2a9e-6b7d-4c1e-9a55-0d2e8b7f4c11"); !errors.Is(err, errs.ErrNotFound) {
+		t.Errorf("Lookup after a refused import = %v, want ErrNotFound", err)
+	}
+	if cs, _ := f.db.Cases(ctx, "DE-NW", akte.CaseFilter{Court: "R3306"}); len(cs) != 0 {
+		t.Fatalf("%d cases after a refused import", len(cs))
+	}
+
+	pkg := xjustiz.NewPackage("m.xml", msg, map[string][]byte{pdfName: pdf})
+	res, err := f.im.Import(ctx, f.sub, pkg, xjustiz.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Repeated || res.Case.Court != "R3306" || res.Case.Aktenzeichen.Register != "AR" || len(res.Documents) != 1 ||
+		res.Documents[0].SHA256 != sha256.Sum256(pdf) || res.Documents[0].Class != "Klage" {
+		t.Errorf("import = %+v", res)
+	}
+	e, err := f.log.Lookup(ctx, "DE-NW", res.Message.ID)
+	if err != nil || e.Case != res.Case.ID || e.State != "done" || e.SenderAktenzeichen != "KB-2026-0042" || e.SHA256 != sha256.Sum256(msg) || e.DoneAt.IsZero() {
+		t.Errorf("log entry = %+v, %v", e, err)
+	}
+	if got, err := f.log.ByCase(ctx, "DE-NW", res.Case.ID); err != nil || got.MessageID != res.Message.ID {
+		t.Errorf("ByCase = %+v, %v", got, err)
+	}
+
+	again, err := f.im.Import(ctx, f.sub, pkg, xjustiz.ImportOptions{})
+	if err != nil || !again.Repeated || again.Case.ID != res.Case.ID || len(again.Documents) != 1 {
+		t.Errorf("second import = %+v, %v; want the same case, repeated", again, err)
+	}
+	changed := []byte(strings.Replace(string(msg), "<tns:anzeigename>Klage", "<tns:anzeigename>Klageschrift", 1))
+	_, err = f.im.Import(ctx, f.sub, xjustiz.NewPackage("m.xml", changed, map[string][]byte{pdfName: pdf}), xjustiz.ImportOptions{})
+	if !errors.Is(err, errs.ErrConflict) {
+		t.Errorf("import of different content with the same id = %v, want ErrConflict", err)
+	}
+	// The same message id in another tenant is another message.
+	other := authz.Subject{ID: "test", Tenant: "DE-BY", Role: authz.Landesadmin}
+	if _, err := f.im.Import(ctx, other, pkg, xjustiz.ImportOptions{Court: "D2601"}); err != nil {
+		t.Errorf("import into DE-BY: %v", err)
+	}
+	if cs, _ := f.db.Cases(ctx, "DE-NW", akte.CaseFilter{Court: "R3306"}); len(cs) != 1 {
+		t.Errorf("%d cases at R3306, want 1", len(cs))
+	}
+
+	// An import interrupted after its claim is reported, not repeated.
+	interrupted := []byte(strings.ReplaceAll(string(msg), "3f1c2a9e-6b7d-4c1e-9a55-0d2e8b7f4c11", "3f1c2a9e-6b7d-4c1e-9a55-0d2e8b7f4c12"))
+	if _, err := f.log.Claim(ctx, xjustiz.Entry{Tenant: "DE-NW", MessageID: "3f1c2a9e-6b7d-4c1e-9a55-0d2e8b7f4c12", Version: "3.6.2", Root: "x",
+		SHA256: sha256.Sum256(interrupted)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.im.Import(ctx, f.sub, xjustiz.NewPackage("m.xml", interrupted, map[string][]byte{pdfName: pdf}), xjustiz.ImportOptions{})
+	if !errors.Is(err, errs.ErrConflict) || !strings.Contains(err.Error(), "did not finish") {
+		t.Errorf("import after an interrupted one = %v, want ErrConflict: did not finish", err)
+	}
+}
