@@ -37,6 +37,20 @@ func TestStore(t *testing.T) {
 	})
 }
 
+// TestUnsynced runs the contract on a bulk-loading store: everything but
+// durability before SyncFS holds, including replacing an existing blob.
+func TestUnsynced(t *testing.T) {
+	blobtest.Run(t, func(t *testing.T) blob.Store {
+		s := mustOpen(t, t.TempDir()).Unsynced()
+		t.Cleanup(func() {
+			if err := s.SyncFS(); err != nil {
+				t.Errorf("SyncFS: %v", err)
+			}
+		})
+		return s
+	})
+}
+
 // files lists the regular files below dir, relative to dir.
 func files(t *testing.T, dir string) []string {
 	t.Helper()
