@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package anon
+
+import (
+	"math/big"
+	"regexp"
+	"strings"
+)
+
+// rule finds one kind of identifier by pattern. group selects the submatch
+// that is the identifier (0: the whole match); check, when set, must accept
+// the identifier (e.g. the IBAN checksum).
+type rule struct {
+	kind  Kind
+	re    *regexp.Regexp
+	group int
+	check func(string) bool
+}
+
+// rules are compiled once per Pseudonymizer; regexp values are safe for
+// concurrent use.
+func newRules() []rule {
+	const month = `(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|Jan\.|Feb\.|Mär\.|Apr\.|Jun\.|Jul\.|Aug\.|Sep\.|Sept\.|Okt\.|Nov\.|Dez\.)`
+	const date = `\d{1,2}\.\s?(?:\d{1,2}\.|` + month + `)\s?(?:19|20)?\d{2}`
+	const street = `(?:[A-ZÄÖÜ][\p{L}-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|graben|kamp|twiete|stieg)|(?:Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den|Hinter der|Alte|Alter|Neue|Neuer) [A-ZÄÖÜ][\p{L}-]+|[A-ZÄÖÜ][\p{L}-]+ (?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee))`
+	return []rule{
+		{kind: Email, re: regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)},
+		{kind: IBAN, re: regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b`), check: validIBAN},
+		// Dates after "geb." / "geboren am" / "*"; the date itself is the span.
+		{kind: BirthDate, re: regexp.MustCompile(`(?:\bgeb\.|\bgeboren(?: am)?|\*)\s*(?:am\s+)?(` + date + `)`), group: 1},
+		// Renten-/Sozialversicherungsnummer: 2 digits, birth date (6), initial, 3 digits.
+		{kind: SocialSecurity, re: regexp.MustCompile(`\b\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}\b`)},
+		// Steuer-Identifikationsnummer and Steuernummer after their keyword.
+		{kind: TaxID, re: regexp.MustCompile(`(?i:steuer-?id(?:entifikationsnummer)?|steuer-idnr\.?|idnr\.?|steuernummer|st\.-?nr\.?)\s*:?\s*(\d[\d /]{8,14}\d)`), group: 1},
+		{kind: Phone, re: regexp.MustCompile(`(?:\+49|\b0049|\(0\d{2,5}\)|\b0\d{2,5})[\d /()-]{4,}\d`), check: phoneDigits},
+		{kind: Phone, re: regexp.MustCompile(`(?i:tel(?:efon)?\.?|fax|mobil|handy)\s*:?\s*(\+?[\d][\d /()-]{5,}\d)`), group: 1, check: phoneDigits},
+		{kind: LicencePlate, re: regexp.MustCompile(`\b[A-ZÄÖÜ]{1,3}-[A-Z]{1,2} ?[1-9]\d{0,3}[EH]?\b`)},
+		{kind: LicencePlate, re: regexp.MustCompile(`(?i:kennzeichen|kfz-kennzeichen)\s*:?\s*([A-ZÄÖÜ]{1,3}[ -][A-Z]{1,2} ?[1-9]\d{0,3}[EH]?)\b`), group: 1},
+		// A street with a house number, optionally followed by postcode and city.
+		{kind: Address, re: regexp.MustCompile(street + ` \d{1,4}(?:\s?[a-z]\b|-\d{1,4})?(?:,?\s+\d{5}\s+[A-ZÄÖÜ][\p{L}-]+)?`)},
+		// Postcode and town on their own, after "in", a comma or at a line start.
+		{kind: Address, re: regexp.MustCompile(`(?m)(?:^|,|\bin)[ \t]*(\d{5}\s+[A-ZÄÖÜ][\p{L}-]+(?:\s?/\s?[A-ZÄÖÜ][\p{L}]+)?)\b`), group: 1, check: postcodeContext},
+		// A name after a form of address; the name is the span.
+		{kind: Person, re: regexp.MustCompile(`\b(?:Herrn?|Frau|Fräulein|Zeugin|Zeuge|Zeugen)\s+(?:(?:Dr\.|Prof\.|Dipl\.-[\p{L}]+\.?)\s+)*((?:[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?\s+)?[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?|[A-ZÄÖÜ]\.)`), group: 1, check: notCommonWord},
+	}
+}
+
+// ruleSpans applies every rule to text.
+func ruleSpans(rules []rule, text string) []Span {
+	var out []Span
+	for _, r := range rules {
+		for _, m := range r.re.FindAllStringSubmatchIndex(text, -1) {
+			s, e := m[2*r.group], m[2*r.group+1]
+			if s < 0 {
+				continue
+			}
+			if r.check != nil && !r.check(text[s:e]) {
+				continue
+			}
+			out = append(out, Span{Start: s, End: e, Kind: r.kind, Text: text[s:e], Source: "rule"})
+		}
+	}
+	return out
+}
+
+// validIBAN checks the ISO 13616 mod-97 checksum.
+func validIBAN(s string) bool {
+	s = strings.ReplaceAll(s, " ", "")
+	if len(s) < 15 || len(s) > 34 {
+		return false
+	}
+	var b strings.Builder
+	for _, r := range s[4:] + s[:4] {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			b.WriteString(big.NewInt(int64(r - 'A' + 10)).String())
+		default:
+			return false
+		}
+	}
+	n, ok := new(big.Int).SetString(b.String(), 10)
+	return ok && new(big.Int).Mod(n, big.NewInt(97)).Int64() == 1
+}
+
+// phoneDigits accepts 7 to 15 digits.
+func phoneDigits(s string) bool {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n >= 7 && n <= 15
+}
+
+// postcodeContext rejects five-digit numbers followed by words that are not
+// towns ("12345 Euro").
+func postcodeContext(s string) bool {
+	f := strings.Fields(s)
+	if len(f) < 2 {
+		return false
+	}
+	switch strings.ToLower(f[1]) {
+	case "euro", "eur", "dm", "tage", "stunden", "personen", "fälle", "stück", "mitglieder", "einwohner", "exemplare", "arbeitnehmer":
+		return false
+	}
+	return true
+}
+
+// notCommonWord rejects capitalized words that follow "Herr"/"Frau" without
+// being names ("Frau Vorsitzende", "Herr Richter").
+func notCommonWord(s string) bool {
+	switch strings.Fields(s)[0] {
+	case "Vorsitzende", "Vorsitzender", "Richter", "Richterin", "Rechtsanwalt", "Rechtsanwältin", "Präsident", "Präsidentin",
+		"Kollege", "Kollegin", "Staatsanwalt", "Staatsanwältin", "Abgeordneter", "Abgeordnete", "Minister", "Ministerin",
+		"Bürgermeister", "Bürgermeisterin", "Professor", "Professorin", "Doktor", "Sachverständige", "Sachverständiger":
+		return false
+	}
+	return true
+}
