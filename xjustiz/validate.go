@@ -63,6 +63,8 @@ type Validator struct {
 	roots   map[string]map[string]string // version → root element → schema file
 	schemas map[string]*schemaEntry      // "version/file" → compiled schema
 	lists   map[string]*CodeList
+	// codeNames are the element names of codeElements, sorted.
+	codeNames []string
 }
 
 type schemaEntry struct {
@@ -75,7 +77,8 @@ type schemaEntry struct {
 // the defaults of package xsd). It loads the code lists it checks.
 func NewValidator(lim xsd.Limits) (*Validator, error) {
 	v := &Validator{lim: lim, roots: map[string]map[string]string{}, schemas: map[string]*schemaEntry{}, lists: map[string]*CodeList{}}
-	for _, c := range codeElements {
+	for name, c := range codeElements {
+		v.codeNames = append(v.codeNames, name)
 		if v.lists[c.list] != nil {
 			continue
 		}
@@ -85,6 +88,7 @@ func NewValidator(lim xsd.Limits) (*Validator, error) {
 		}
 		v.lists[c.list] = l
 	}
+	slices.Sort(v.codeNames)
 	return v, nil
 }
 
@@ -117,44 +121,42 @@ func (v *Validator) Validate(doc []byte) (*Report, error) {
 	if int64(len(doc)) > max {
 		return nil, fmt.Errorf("validate: %w: %d bytes, the limit is %d", xsd.ErrTooLarge, len(doc), max)
 	}
-	h, err := sniff(doc)
-	if err != nil {
-		// Let libxml2 give the precise reason (DOCTYPE, encoding, syntax).
-		res, perr := xsd.Parse(doc, v.lim)
-		if perr != nil {
-			return nil, perr
-		}
-		if !res.Valid() {
-			return &Report{Errors: res.Errors, Dropped: res.Dropped}, nil
-		}
-		return nil, fmt.Errorf("validate: %w: %w", errs.ErrInvalid, err)
-	}
-	rep := &Report{Version: h.version, Root: h.root}
-	if h.ns != Namespace {
-		return nil, fmt.Errorf("validate: %w: root element %s is not in the XJustiz namespace %s (namespace %q)", errs.ErrInvalid, h.root, Namespace, h.ns)
-	}
-	if h.version == "" {
-		return nil, fmt.Errorf("validate: %w: the message declares no xjustizVersion (on nachrichtenkopf or grunddaten)", ErrUnknownVersion)
-	}
-	if !slices.Contains(Versions, h.version) {
-		return nil, fmt.Errorf("validate: %w %q (supported: %s)", ErrUnknownVersion, h.version, strings.Join(Versions, ", "))
-	}
-	file, err := v.schemaFile(h.version, h.root)
+	d, res, err := xsd.ParseDoc(doc, v.lim)
 	if err != nil {
 		return nil, err
 	}
-	rep.Schema = h.version + "/" + file
+	if d == nil {
+		return &Report{Errors: res.Errors, Dropped: res.Dropped}, nil
+	}
+	defer d.Close()
+	root, ns := d.Root()
+	version, _ := d.Attr("xjustizVersion")
+	rep := &Report{Version: version, Root: root}
+	if ns != Namespace {
+		return nil, fmt.Errorf("validate: %w: root element %s is not in the XJustiz namespace %s (namespace %q)", errs.ErrInvalid, root, Namespace, ns)
+	}
+	if version == "" {
+		return nil, fmt.Errorf("validate: %w: the message declares no xjustizVersion (on nachrichtenkopf or grunddaten)", ErrUnknownVersion)
+	}
+	if !slices.Contains(Versions, version) {
+		return nil, fmt.Errorf("validate: %w %q (supported: %s)", ErrUnknownVersion, version, strings.Join(Versions, ", "))
+	}
+	file, err := v.schemaFile(version, root)
+	if err != nil {
+		return nil, err
+	}
+	rep.Schema = version + "/" + file
 	s, err := v.schema(rep.Schema)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Validate(doc, v.lim)
+	vres, err := d.Validate(s)
 	if err != nil {
 		return nil, err
 	}
-	rep.Errors, rep.Dropped = res.Errors, res.Dropped
+	rep.Errors, rep.Dropped = vres.Errors, vres.Dropped
 	if rep.Valid() {
-		rep.Errors = append(rep.Errors, v.checkCodes(doc, h.version)...)
+		rep.Errors = append(rep.Errors, v.checkCodes(d, version)...)
 	}
 	return rep, nil
 }
@@ -277,45 +279,18 @@ func sniff(doc []byte) (head, error) {
 }
 
 // checkCodes checks the Typ-3 code values of a schema-valid message.
-func (v *Validator) checkCodes(doc []byte, version string) []xsd.Error {
+func (v *Validator) checkCodes(d *xsd.Doc, version string) []xsd.Error {
 	var out []xsd.Error
-	d := xml.NewDecoder(bytes.NewReader(doc))
-	type open struct {
-		name  string
-		check *codeCheck
-		line  int
-	}
-	var stack []open
-	var text strings.Builder
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return out // the document is schema-valid; EOF ends it
+	for _, c := range d.Codes(v.codeNames) {
+		check := codeElements[c.Element]
+		if len(check.versions) > 0 && !slices.Contains(check.versions, version) {
+			continue
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			o := open{name: t.Name.Local}
-			if c, ok := codeElements[t.Name.Local]; ok && (len(c.versions) == 0 || slices.Contains(c.versions, version)) {
-				o.check = &c
-				o.line, _ = d.InputPos()
-			}
-			stack = append(stack, o)
-			text.Reset()
-		case xml.CharData:
-			text.Write(t)
-		case xml.EndElement:
-			cur := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if cur.name == "code" && len(stack) > 0 && stack[len(stack)-1].check != nil {
-				p := stack[len(stack)-1]
-				l := v.lists[p.check.list]
-				code := strings.TrimSpace(text.String())
-				if !l.Has(code) {
-					out = append(out, xsd.Error{Line: p.line, Element: p.name,
-						Message: fmt.Sprintf("code %q is not in the code list %s", code, l)})
-				}
-			}
-			text.Reset()
+		l := v.lists[check.list]
+		if !l.Has(c.Value) {
+			out = append(out, xsd.Error{Line: c.Line, Element: c.Element,
+				Message: fmt.Sprintf("code %q is not in the code list %s", c.Value, l)})
 		}
 	}
+	return out
 }

@@ -15,17 +15,21 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const usage = "usage: justizcloud bench ingest|seed|read [flags]   (see justizcloud bench <name> --help)"
+	const usage = "usage: justizcloud bench ingest|seed|read|xjustiz [flags]   (see justizcloud bench <name> --help)"
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
 	switch args[0] {
 	case "ingest":
 		return benchIngest(ctx, args[1:], stdout, stderr)
+	case "anon":
+		return runBenchAnon(ctx, args[1:], getenv, stdout, stderr)
 	case "seed":
 		return benchSeed(ctx, args[1:], getenv, stdout, stderr)
 	case "read":
 		return benchRead(ctx, args[1:], getenv, stdout, stderr)
+	case "xjustiz":
+		return benchXJustiz(ctx, args[1:], getenv, stdout, stderr)
 	case "bare": // the baseline process that bench read starts
 		return runBenchBare(ctx, stdout)
 	case "-h", "--help", "help":

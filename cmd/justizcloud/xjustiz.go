@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"justizcloud/akte"
 	"justizcloud/authz"
@@ -250,4 +251,96 @@ func openXJustizPackage(name string, maxBytes int64) (*xjustiz.Package, error) {
 	default:
 		return xjustiz.OpenFile(name, maxBytes)
 	}
+}
+
+// benchXJustiz measures validation and import throughput on one goroutine.
+func benchXJustiz(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench xjustiz", "Validates the sample messages (testdata of package xjustiz, or --samples)\n"+
+		"for --duration on one goroutine, then imports the synthetic 3.6.2 message with\n"+
+		"fresh message ids into a scratch store (embedded SQLite, encrypted blobs).\n"+
+		"Prints messages/s and MB/s of XML for both.", stderr)
+	samples := fs.String("samples", "xjustiz/testdata/samples", "folder of sample messages (.xml, searched recursively)")
+	dir := fs.String("dir", os.TempDir(), "scratch folder for the import store")
+	dur := fs.Duration("duration", 3*time.Second, "how long each measurement runs")
+	if err := loadFlags(fs, args, getenv); err != nil {
+		return err
+	}
+	files, err := expandXMLFiles([]string{*samples})
+	if err != nil {
+		return err
+	}
+	var docs [][]byte
+	var synthetic []byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, b)
+		if strings.Contains(f, "minimal_uebermittlungSchriftgutobjekte_3.6.2") {
+			synthetic = b
+		}
+	}
+	if len(docs) == 0 || synthetic == nil {
+		return fmt.Errorf("bench xjustiz: no samples (with the synthetic 3.6.2 message) under %s", *samples)
+	}
+	v, err := xjustiz.NewValidator(xsd.Limits{})
+	if err != nil {
+		return err
+	}
+	if err := v.Warm(); err != nil {
+		return err
+	}
+	var n, bytesDone int64
+	start := time.Now()
+	for time.Since(start) < *dur {
+		for _, d := range docs {
+			if _, err := v.Validate(d); err != nil {
+				return err
+			}
+			n++
+			bytesDone += int64(len(d))
+		}
+	}
+	el := time.Since(start).Seconds()
+	fmt.Fprintf(stdout, "validate\t%d messages (%d samples, %.1f KiB on average)\t%.0f messages/s\t%.1f MB/s\n",
+		n, len(docs), float64(bytesDone)/float64(n)/1024, float64(n)/el, float64(bytesDone)/el/1e6)
+
+	scratch, err := os.MkdirTemp(*dir, "jc-bench-xjustiz-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(scratch)
+	cfg := config{Data: scratch, Blob: "fs"}
+	log, _ := newLogger("warn", "text", stderr)
+	b, err := openBackends(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	ilog, err := importlog.Open(ctx, cfg.dbDSN())
+	if err != nil {
+		return err
+	}
+	defer ilog.Close()
+	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{Logger: log,
+		DocumentClass: func(name string) bool { _, ok := verfahren.DocumentClassCode(name); return ok }})
+	im := xjustiz.NewImporter(v, svc, b.cat, ilog, documentClassName)
+	sub := authz.Subject{ID: "bench xjustiz", Tenant: "DE-NW", Role: authz.Landesadmin}
+	const id = "3f1c2a9e-6b7d-4c1e-9a55-0d2e8b7f4c11"
+	pdf := map[string][]byte{"Klage_b5e0f7a2-1c3d-4e5f-8a9b-0c1d2e3f4a5b.pdf": []byte("%PDF-1.4\n% bench\n")}
+	n, bytesDone = 0, 0
+	start = time.Now()
+	for time.Since(start) < *dur {
+		msg := []byte(strings.Replace(string(synthetic), id, fmt.Sprintf("%08x-0000-4000-8000-000000000000", n), 1))
+		if _, err := im.Import(ctx, sub, xjustiz.NewPackage("m.xml", msg, pdf), xjustiz.ImportOptions{}); err != nil {
+			return err
+		}
+		n++
+		bytesDone += int64(len(msg))
+	}
+	el = time.Since(start).Seconds()
+	fmt.Fprintf(stdout, "import\t%d messages (%d bytes, 1 file each)\t%.0f messages/s\t%.2f MB/s\n",
+		n, len(synthetic), float64(n)/el, float64(bytesDone)/el/1e6)
+	return nil
 }

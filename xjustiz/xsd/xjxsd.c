@@ -17,6 +17,13 @@ static void xj_add(xj_state *st, int line, int level, int domain, int code, cons
 	if (st == NULL) {
 		return;
 	}
+	if (st->n >= st->cap && st->grow) {
+		xj_err *more = realloc(st->errs, sizeof(xj_err) * (size_t)st->cap * 2);
+		if (more != NULL) {
+			st->errs = more;
+			st->cap *= 2;
+		}
+	}
 	if (st->n >= st->cap) {
 		st->dropped++;
 		return;
@@ -143,15 +150,15 @@ void xj_schema_free(xmlSchemaPtr s) {
 	xmlSchemaFree(s);
 }
 
-int xj_validate(xmlSchemaPtr schema, const char *buf, int len, xj_state *st) {
+xmlDocPtr xj_parse(const char *buf, int len, xj_state *st) {
 	xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(buf, len);
 	if (ctxt == NULL) {
-		return -1;
+		return NULL;
 	}
-	// No DTD loading, no entity substitution, no network, no XInclude; big
-	// line numbers for error messages. libxml2's own limits stay on
-	// (XML_PARSE_HUGE is not set).
-	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+	// No DTD loading, no entity substitution, no network; big line numbers
+	// for error messages. libxml2's own limits stay on (XML_PARSE_HUGE is
+	// not set).
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
 	ctxt->_private = st;
 	ctxt->sax->internalSubset = xj_internal_subset;
 	ctxt->sax->externalSubset = xj_internal_subset;
@@ -160,35 +167,100 @@ int xj_validate(xmlSchemaPtr schema, const char *buf, int len, xj_state *st) {
 	ctxt->sax->endElementNs = xj_end_element;
 	ctxt->sax->serror = xj_parser_serror;
 	ctxt->sax->initialized = XML_SAX2_MAGIC;
-	ctxt->vctxt.error = NULL;
-	ctxt->vctxt.warning = NULL;
 
 	xmlParseDocument(ctxt);
 	xmlDocPtr doc = ctxt->myDoc;
 	int wellFormed = ctxt->wellFormed;
 	ctxt->myDoc = NULL;
 	xmlFreeParserCtxt(ctxt);
-
-	int rc = 0;
-	if (st->refused != XJ_REFUSED_NONE || !wellFormed || doc == NULL) {
-		rc = 1;
-	} else if (schema != NULL) {
-		xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
-		if (vc == NULL) {
+	if (st->refused != XJ_REFUSED_NONE || !wellFormed || doc == NULL || xmlDocGetRootElement(doc) == NULL) {
+		if (doc != NULL) {
 			xmlFreeDoc(doc);
-			return -1;
 		}
-		xmlSchemaSetValidStructuredErrors(vc, xj_serror, st);
-		int v = xmlSchemaValidateDoc(vc, doc);
-		xmlSchemaFreeValidCtxt(vc);
-		if (v > 0) {
-			rc = 1;
-		} else if (v < 0) {
-			rc = -1;
+		if (st->n == 0 && st->refused == XJ_REFUSED_NONE) {
+			xj_add(st, 0, XML_ERR_FATAL, XML_FROM_PARSER, 0, NULL, "document is not well-formed");
 		}
+		return NULL;
 	}
-	if (doc != NULL) {
-		xmlFreeDoc(doc);
+	return doc;
+}
+
+int xj_validate_doc(xmlSchemaPtr schema, xmlDocPtr doc, xj_state *st) {
+	xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+	if (vc == NULL) {
+		return -1;
 	}
+	xmlSchemaSetValidStructuredErrors(vc, xj_serror, st);
+	int v = xmlSchemaValidateDoc(vc, doc);
+	xmlSchemaFreeValidCtxt(vc);
+	return v > 0 ? 1 : (v < 0 ? -1 : 0);
+}
+
+int xj_validate(xmlSchemaPtr schema, const char *buf, int len, xj_state *st) {
+	xmlDocPtr doc = xj_parse(buf, len, st);
+	if (doc == NULL) {
+		return 1;
+	}
+	int rc = 0;
+	if (schema != NULL) {
+		rc = xj_validate_doc(schema, doc, st);
+	}
+	xmlFreeDoc(doc);
 	return rc;
+}
+
+void xj_doc_root(xmlDocPtr doc, const char **name, const char **ns) {
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	*name = root != NULL ? (const char *)root->name : NULL;
+	*ns = (root != NULL && root->ns != NULL) ? (const char *)root->ns->href : NULL;
+}
+
+char *xj_doc_attr(xmlDocPtr doc, const char *attr) {
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (root == NULL) {
+		return NULL;
+	}
+	xmlChar *v = xmlGetNoNsProp(root, (const xmlChar *)attr);
+	for (xmlNodePtr c = root->children; v == NULL && c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			v = xmlGetNoNsProp(c, (const xmlChar *)attr);
+		}
+	}
+	if (v == NULL) {
+		return NULL;
+	}
+	char *out = strdup((const char *)v);
+	xmlFree(v);
+	return out;
+}
+
+static void xj_codes_walk(xmlNodePtr n, const char **names, int nn, xj_state *st) {
+	for (; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE) {
+			continue;
+		}
+		for (int i = 0; i < nn; i++) {
+			if (strcmp((const char *)n->name, names[i]) != 0) {
+				continue;
+			}
+			for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+				if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "code") == 0) {
+					xmlChar *text = xmlNodeGetContent(c);
+					xj_add(st, (int)xmlGetLineNo(n), XML_ERR_NONE, 0, 0, n->name, (const char *)text);
+					xmlFree(text);
+					break;
+				}
+			}
+			break;
+		}
+		xj_codes_walk(n->children, names, nn, st);
+	}
+}
+
+void xj_doc_codes(xmlDocPtr doc, const char **names, int n, xj_state *st) {
+	xj_codes_walk(xmlDocGetRootElement(doc), names, n, st);
+}
+
+void xj_doc_free(xmlDocPtr doc) {
+	xmlFreeDoc(doc);
 }

@@ -34,6 +34,7 @@ typedef struct {
 	int n;
 	int cap;
 	int dropped;  // errors beyond cap
+	int grow;     // grow errs instead of dropping
 	int depth;
 	int maxdepth;
 	int refused;  // XJ_REFUSED_*
@@ -48,5 +49,21 @@ void xj_schema_free(xmlSchemaPtr s);
 // Returns 0 when the document is valid, 1 when it is not (see st), -1 on an
 // internal failure such as out of memory.
 int xj_validate(xmlSchemaPtr schema, const char *buf, int len, xj_state *st);
+
+// xj_parse parses buf with the same hardening; NULL when it is refused or
+// not well-formed (see st). The document owns all its memory.
+xmlDocPtr xj_parse(const char *buf, int len, xj_state *st);
+// xj_validate_doc validates a parsed document: 0 valid, 1 invalid, -1 failure.
+int xj_validate_doc(xmlSchemaPtr schema, xmlDocPtr doc, xj_state *st);
+// xj_doc_root returns the root element's local name and namespace (either
+// may be NULL); the strings belong to the document.
+void xj_doc_root(xmlDocPtr doc, const char **name, const char **ns);
+// xj_doc_attr returns the first value of the unqualified attribute attr on
+// the root element or one of its element children, malloc'd, or NULL.
+char *xj_doc_attr(xmlDocPtr doc, const char *attr);
+// xj_doc_codes adds an entry (elem, line, msg = the code) to st for every
+// element named in names[0..n) that has a child element <code>.
+void xj_doc_codes(xmlDocPtr doc, const char **names, int n, xj_state *st);
+void xj_doc_free(xmlDocPtr doc);
 
 #endif

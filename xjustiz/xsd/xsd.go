@@ -212,8 +212,7 @@ func (s *Schema) Name() string { return s.name }
 
 // state wraps the C per-call state.
 type state struct {
-	c    *C.xj_state
-	errs unsafe.Pointer
+	c *C.xj_state
 }
 
 func newState(maxErrors, maxDepth int) *state {
@@ -222,12 +221,12 @@ func newState(maxErrors, maxDepth int) *state {
 	c.errs = (*C.xj_err)(errsMem)
 	c.cap = C.int(maxErrors)
 	c.maxdepth = C.int(maxDepth)
-	return &state{c: c, errs: errsMem}
+	return &state{c: c}
 }
 
 func (s *state) free() {
 	C.xj_state_free(s.c)
-	C.free(s.errs)
+	C.free(unsafe.Pointer(s.c.errs)) // may have been reallocated by C
 	C.free(unsafe.Pointer(s.c))
 }
 
