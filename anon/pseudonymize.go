@@ -93,7 +93,9 @@ func (p *Pseudonymizer) Detect(ctx context.Context, text string) ([]Span, error)
 		}
 	}
 	spans = append(spans, ruleSpans(p.rules, text)...)
-	return p.resolve(text, spans), nil
+	spans = p.resolve(text, spans)
+	widenFirstNames(text, spans)
+	return spans, nil
 }
 
 // Pseudonymize detects spans and replaces those the policy names: persons by

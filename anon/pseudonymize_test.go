@@ -6,6 +6,7 @@ package anon
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -182,4 +183,50 @@ func FuzzPseudonymize(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPseudonymizeFirstNames(t *testing.T) {
+	p := mustPseudonymizer(t, Options{Policy: DefaultPolicy()})
+	res, err := p.Pseudonymize(context.Background(), "Die Klägerin Erika Mustermann verlangt Schadensersatz von Herrn Karl Schmidt.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Erika", "Mustermann", "Karl", "Schmidt"} {
+		if strings.Contains(res.Text, name) {
+			t.Errorf("%s not replaced: %q (spans %+v)", name, res.Text, res.Spans)
+		}
+	}
+}
+
+// BenchmarkPseudonymize: a 50-page decision (20,000 tokens) made of LER dev
+// sentences, on one goroutine.
+func BenchmarkPseudonymize(b *testing.B) {
+	f, err := os.Open("../../shared/data/ler/dev.conll")
+	if err != nil {
+		b.Skip(err)
+	}
+	sents, err := ner.ReadCoNLL(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sb strings.Builder
+	tokens := 0
+	for _, s := range sents {
+		if tokens >= 50*400 {
+			break
+		}
+		sb.WriteString(strings.Join(s.Tokens, " "))
+		sb.WriteByte('\n')
+		tokens += len(s.Tokens)
+	}
+	text := sb.String()
+	p := mustPseudonymizer(b, Options{Policy: DefaultPolicy()})
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if _, err := p.Pseudonymize(context.Background(), text); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 }

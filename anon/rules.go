@@ -4,10 +4,19 @@
 package anon
 
 import (
+	"maps"
 	"math/big"
 	"regexp"
+	"slices"
 	"strings"
 )
+
+// firstNamePattern is an alternation of firstNames, longest first.
+func firstNamePattern() string {
+	names := slices.Collect(maps.Keys(firstNames))
+	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
+	return strings.Join(names, "|")
+}
 
 // rule finds one kind of identifier by pattern. group selects the submatch
 // that is the identifier (0: the whole match); check, when set, must accept
@@ -43,6 +52,8 @@ func newRules() []rule {
 		// Postcode and town on their own, after "in", a comma or at a line start.
 		{kind: Address, re: regexp.MustCompile(`(?m)(?:^|,|\bin)[ \t]*(\d{5}\s+[A-ZÄÖÜ][\p{L}-]+(?:\s?/\s?[A-ZÄÖÜ][\p{L}]+)?)\b`), group: 1, check: postcodeContext},
 		// A name after a form of address; the name is the span.
+		// A known first name and a capitalized word: "Erika Mustermann".
+		{kind: Person, re: regexp.MustCompile(`\b(?:` + firstNamePattern() + `)\s+[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?\b`)},
 		{kind: Person, re: regexp.MustCompile(`\b(?:Herrn?|Frau|Fräulein|Zeugin|Zeuge|Zeugen)\s+(?:(?:Dr\.|Prof\.|Dipl\.-[\p{L}]+\.?)\s+)*((?:[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?\s+)?[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?|[A-ZÄÖÜ]\.)`), group: 1, check: notCommonWord},
 	}
 }

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package anon
+
+import "strings"
+
+// firstNames are common German first names. The tagger learnt from
+// decisions that the courts had already anonymized ("Frau M."), so it finds
+// surnames more often than the first names before them; a person span is
+// widened to the left over these.
+var firstNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`
+		Alexander Andreas Anna Anne Annette Barbara Bernd Birgit Brigitte Carsten Christa Christian Christina Christine
+		Claudia Daniel Daniela David Dieter Dirk Doris Elisabeth Elke Emma Erika Ernst Eva Felix Frank Franz Friedrich
+		Gabriele Georg Gerhard Gisela Günter Günther Hannah Hans Heike Heinz Helga Helmut Herbert Hildegard Holger Horst
+		Ingrid Jan Jana Jens Joachim Johann Johannes Jonas Jörg Josef Julia Jürgen Karin Karl Katharina Kerstin Klaus
+		Lea Lena Leon Lisa Lukas Manfred Manuela Marco Maria Marie Marina Mario Markus Martin Martina Matthias Max
+		Maximilian Melanie Michael Michaela Monika Nadine Nicole Niklas Nina Olaf Oliver Otto Patrick Paul Peter Petra
+		Rainer Ralf Renate Rolf Ruth Sabine Sandra Sarah Sebastian Silke Simon Sonja Stefan Stefanie Stephan Susanne
+		Sven Thomas Thorsten Tim Tobias Torsten Ursula Ute Uwe Walter Werner Wolfgang Yvonne Ahmet Ali Mehmet Mustafa
+		Fatma Ayşe Emine Hatice Ivan Olga Natalia Anastasia Jacqueline Kevin Dennis Marcel Florian Philipp Benjamin
+		Jennifer Jessica Vanessa Laura Lara Sophie Sophia Mia Leonie Ben Elias Noah Finn Luca Emil Anton Hermann Kurt
+		Heinrich Wilhelm Erich Walter Willi Gertrud Hedwig Irmgard Marianne Waltraud Edith Frieda Rosemarie Inge`) {
+		m[n] = true
+	}
+	return m
+}()
+
+// widenFirstNames extends person spans over first names directly before them
+// ("Erika Mustermann" where the tagger found only "Mustermann").
+func widenFirstNames(text string, spans []Span) {
+	for i := range spans {
+		s := &spans[i]
+		if !isPersonKind(s.Kind) {
+			continue
+		}
+		for {
+			before := strings.TrimRight(text[:s.Start], " ")
+			if len(before) == len(text[:s.Start]) || len(text[:s.Start])-len(before) > 1 {
+				break
+			}
+			j := strings.LastIndexAny(before, " \n\t(„\"") + 1
+			if !firstNames[before[j:]] || i > 0 && spans[i-1].End > j {
+				break
+			}
+			s.Start = j
+			s.Text = text[s.Start:s.End]
+		}
+	}
+}
