@@ -22,15 +22,17 @@ import (
 
 // ReadOptions configure the read benchmark against a seeded store.
 type ReadOptions struct {
-	Exe         string   // the justizcloud binary, started as server and as bare handler
-	Data        string   // the seeded data folder
-	Storage     []string // further storage flags, e.g. --db URL
-	Connections int      // concurrent connections (64)
-	Duration    time.Duration
-	Cases       []string // IDs of DE-BY cases to read
-	InboxCourt  string   // a DE-BY court whose Geschäftsstelle reads its inbox
-	Terms       []string // search queries
-	Progress    io.Writer
+	Exe          string   // the justizcloud binary, started as server and as bare handler
+	Data         string   // the seeded data folder
+	Storage      []string // further storage flags, e.g. --db URL
+	Connections  int      // concurrent connections (64)
+	Duration     time.Duration
+	Cases        []string // IDs of DE-BY cases to read
+	InboxCourt   string   // a DE-BY court whose Geschäftsstelle reads its inbox
+	Terms        []string // search queries
+	HistoryCases []string // IDs of DE-BY proceedings (cases with a procedure type)
+	Only         []string // request kinds to run (all when empty); the baseline always runs
+	Progress     io.Writer
 }
 
 // ReadResult is the load figure of one request kind.
@@ -46,7 +48,7 @@ type ReadResult struct {
 // server on the seeded store, case file listing, case history, inbox and
 // search, each for o.Duration with o.Connections concurrent connections.
 func Read(ctx context.Context, o ReadOptions) ([]ReadResult, error) {
-	if len(o.Cases) == 0 || len(o.Terms) == 0 {
+	if len(o.Cases) == 0 || len(o.HistoryCases) == 0 || len(o.Terms) == 0 {
 		return nil, fmt.Errorf("read benchmark: no cases or search terms to read")
 	}
 	bare, stopBare, err := startBare(ctx, o.Exe)
@@ -74,11 +76,14 @@ func Read(ctx context.Context, o ReadOptions) ([]ReadResult, error) {
 		url         func(*mrand.Rand) string
 	}{
 		{"case file listing", srv.Token, func(r *mrand.Rand) string { return srv.URL + "/api/v1/cases/" + pick(r, o.Cases) + "/documents" }},
-		{"case history", srv.Token, func(r *mrand.Rand) string { return srv.URL + "/api/v1/cases/" + pick(r, o.Cases) + "/history" }},
+		{"case history", srv.Token, func(r *mrand.Rand) string { return srv.URL + "/api/v1/cases/" + pick(r, o.HistoryCases) + "/history" }},
 		{"inbox", inboxToken, func(*mrand.Rand) string { return srv.URL + "/api/v1/inbox?limit=50" }},
 		{"search", srv.Token, func(r *mrand.Rand) string { return srv.URL + "/api/v1/search?q=" + url.QueryEscape(pick(r, o.Terms)) }},
 	}
 	for _, k := range kinds {
+		if len(o.Only) > 0 && !slices.Contains(o.Only, k.name) {
+			continue
+		}
 		o.logf("%s: %d connections for %v", k.name, o.Connections, o.Duration)
 		out = append(out, o.load(ctx, k.name, k.token, k.url))
 	}

@@ -84,6 +84,15 @@ func Seed(ctx context.Context, o SeedOptions, db BulkLoader, inner blob.ListingS
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
+	reg, err := verfahren.NewRegistry()
+	if err != nil {
+		return SeedResult{}, fmt.Errorf("seed: %w", err)
+	}
+	def, err := reg.Get("zivil-online")
+	if err != nil {
+		return SeedResult{}, fmt.Errorf("seed: %w", err)
+	}
+	hist := historian{def: def, cal: frist.NewCalendar(cat), today: frist.Day(o.Now)}
 	courts := seedCourts(cat)
 	if len(courts) == 0 {
 		return SeedResult{}, errors.New("seed: no courts in the catalog")
@@ -111,7 +120,7 @@ func Seed(ctx context.Context, o SeedOptions, db BulkLoader, inner blob.ListingS
 			dk := &bulkKeys{}
 			blobs := blob.Encrypt(inner, kr, dk)
 			for cs := range skeletons {
-				b, n, err := buildBatch(ctx, r, &sb, &an, o, cs, blobs, cat)
+				b, n, err := buildBatch(ctx, r, &sb, &an, hist, o, cs, blobs, cat)
 				b.DataKeys = dk.take()
 				if err != nil {
 					cancel(err)
@@ -229,7 +238,7 @@ func numberCases(ctx context.Context, o SeedOptions, courts []seedCourt, out cha
 
 // buildBatch writes the documents of a batch of cases into the blob store
 // and returns the rows to load and the plaintext bytes written.
-func buildBatch(ctx context.Context, r *mrand.Rand, sb *strings.Builder, an *search.Analyzer, o SeedOptions, cs []seedCase, blobs blob.Store, cat *tenancy.Catalog) (sqlstore.Bulk, int64, error) {
+func buildBatch(ctx context.Context, r *mrand.Rand, sb *strings.Builder, an *search.Analyzer, hist historian, o SeedOptions, cs []seedCase, blobs blob.Store, cat *tenancy.Catalog) (sqlstore.Bulk, int64, error) {
 	var b sqlstore.Bulk
 	var n int64
 	for _, sc := range cs {
@@ -256,9 +265,15 @@ func buildBatch(ctx context.Context, r *mrand.Rand, sb *strings.Builder, an *sea
 			b.Search = append(b.Search, an.DocumentEntry(c, d, text))
 		}
 		if c.Procedure != "" {
-			evs, wvs := seedHistory(r, c, docIDs, o.Now)
+			evs, wvs, fs, err := hist.history(r, c, docIDs)
+			if err != nil {
+				return b, n, err
+			}
 			b.Events = append(b.Events, evs...)
 			b.Wiedervorlagen = append(b.Wiedervorlagen, wvs...)
+			if len(fs) > 0 {
+				b.Fristen = append(b.Fristen, sqlstore.BulkFristen{Case: c, Fristen: fs})
+			}
 		}
 	}
 	return b, n, nil
@@ -281,33 +296,56 @@ func seedDocument(ctx context.Context, blobs blob.Store, c akte.Case, name, clas
 		Blob: key.Name, Version: 1, Class: class, CreatedAt: at, CreatedBy: "seed"}, nil
 }
 
-// seedHistory gives a zivil-online proceeding a history: one in ten is a
-// new filing without events; the rest are registered, and of those most
-// were served (which starts the Fristen for the defence and, as the
-// definition's effect, a Wiedervorlage three weeks later).
-func seedHistory(r *mrand.Rand, c akte.Case, docs []string, now time.Time) ([]sqlstore.BulkEvent, []akte.Wiedervorlage) {
+// historian writes the histories of zivil-online proceedings.
+type historian struct {
+	def   *verfahren.Definition
+	cal   *frist.Calendar
+	today time.Time
+}
+
+// history gives a proceeding a history, its Wiedervorlagen and its running
+// Fristen: one in ten is a new filing without events; the rest are
+// registered, and of those most were served (which starts the Fristen for
+// the defence and, as the definition's effect, a Wiedervorlage three weeks
+// later). Where that was more than two months ago, the defendant has since
+// answered or the claim was withdrawn, which ends the Fristen.
+func (h historian) history(r *mrand.Rand, c akte.Case, docs []string) ([]sqlstore.BulkEvent, []akte.Wiedervorlage, []verfahren.FristStatus, error) {
 	roll := r.IntN(10)
 	if roll == 0 {
-		return nil, nil
+		return nil, nil, nil, nil
 	}
 	at := c.CreatedAt.Add(24 * time.Hour)
-	evs := []sqlstore.BulkEvent{{Case: c, Event: verfahren.Event{Seq: 1, Name: "eintragung", At: at, By: "seed", Role: "geschaeftsstelle"}}}
-	if roll < 3 {
-		return evs, nil
+	evs := []verfahren.Event{{Seq: 1, Name: "eintragung", At: at, By: "seed", Role: "geschaeftsstelle"}}
+	var wvs []akte.Wiedervorlage
+	if roll >= 3 {
+		served := at.Add(time.Duration(1+r.IntN(5)) * 24 * time.Hour)
+		var proof []string
+		if i := slices.IndexFunc(documentKinds, func(k struct{ name, class string }) bool { return k.class == "Zustellungsnachweis" }); i >= 0 && i < len(docs) {
+			proof = docs[i : i+1]
+		}
+		evs = append(evs, verfahren.Event{Seq: 2, Name: "zustellung", At: served, By: "seed", Role: "geschaeftsstelle", Documents: proof})
+		due := frist.Day(served).AddDate(0, 0, 21)
+		w := akte.Wiedervorlage{ID: akte.WiedervorlageID(uuid.NewString()), Tenant: c.Tenant, Case: c.ID, Due: due,
+			For: akte.ForGeschaeftsstelle, Note: "Wiedervorlage nach Zustellung", CreatedBy: "seed", CreatedAt: served}
+		if frist.Day(served).Before(h.today.AddDate(0, 0, -60)) {
+			w.DoneAt = due.Add(10 * time.Hour)
+			next := verfahren.Event{Seq: 3, Name: "klageerwiderung", At: served.Add(20 * 24 * time.Hour), By: "seed", Role: "beklagter"}
+			if r.IntN(4) == 0 {
+				next.Name, next.Role = "klageruecknahme", "klaeger"
+			}
+			evs = append(evs, next)
+		}
+		wvs = append(wvs, w)
 	}
-	served := at.Add(time.Duration(1+r.IntN(5)) * 24 * time.Hour)
-	var proof []string
-	if i := slices.IndexFunc(documentKinds, func(k struct{ name, class string }) bool { return k.class == "Zustellungsnachweis" }); i >= 0 && i < len(docs) {
-		proof = docs[i : i+1]
+	fs, err := h.def.FristenAfter(h.cal, c, evs, h.today)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("case %s: %w", c.ID, err)
 	}
-	evs = append(evs, sqlstore.BulkEvent{Case: c, Event: verfahren.Event{Seq: 2, Name: "zustellung", At: served, By: "seed", Role: "geschaeftsstelle", Documents: proof}})
-	due := frist.Day(served).AddDate(0, 0, 21)
-	w := akte.Wiedervorlage{ID: akte.WiedervorlageID(uuid.NewString()), Tenant: c.Tenant, Case: c.ID, Due: due,
-		For: akte.ForGeschaeftsstelle, Note: "Wiedervorlage nach Zustellung", CreatedBy: "seed", CreatedAt: served}
-	if due.Before(frist.Day(now).AddDate(0, 0, -14)) {
-		w.DoneAt = due.Add(10 * time.Hour) // long past: done
+	out := make([]sqlstore.BulkEvent, len(evs))
+	for i, e := range evs {
+		out[i] = sqlstore.BulkEvent{Case: c, Event: e}
 	}
-	return evs, []akte.Wiedervorlage{w}
+	return out, wvs, fs, nil
 }
 
 // bulkKeys collects the data keys of the blobs one seeding worker writes, so

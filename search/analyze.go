@@ -44,9 +44,6 @@ const analyzerMemo = 200_000
 
 // Analyze is the package's Analyze.
 func (a *Analyzer) Analyze(text string) []string {
-	if a.memo == nil {
-		a.memo = map[string][]string{}
-	}
 	seen := map[string]bool{}
 	var out []string
 	add := func(t string) {
@@ -56,15 +53,7 @@ func (a *Analyzer) Analyze(text string) []string {
 		}
 	}
 	for _, w := range words(text) {
-		ts, ok := a.memo[w]
-		if !ok {
-			ts = wordTokens(w)
-			if len(a.memo) >= analyzerMemo {
-				clear(a.memo)
-			}
-			a.memo[w] = ts
-		}
-		for _, t := range ts {
+		for _, t := range a.tokens(w) {
 			add(t)
 		}
 	}
@@ -72,6 +61,19 @@ func (a *Analyzer) Analyze(text string) []string {
 		add(t)
 	}
 	return out
+}
+
+// tokens are the memoized wordTokens of the lowercased word w.
+func (a *Analyzer) tokens(w string) []string {
+	if ts, ok := a.memo[w]; ok {
+		return ts
+	}
+	if a.memo == nil || len(a.memo) >= analyzerMemo {
+		a.memo = make(map[string][]string, 256)
+	}
+	ts := wordTokens(w)
+	a.memo[w] = ts
+	return ts
 }
 
 // Terms analyzes a query: each inner slice lists the alternative tokens of

@@ -178,6 +178,7 @@ func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, 
 		hits = hits[:want]
 		page.Next = strconv.FormatInt(hits[want-1].Seq, 10)
 	}
+	var an Analyzer // the hits share much of their vocabulary
 	for _, h := range hits {
 		a := authz.ReadCase
 		if h.Kind == KindDocument {
@@ -203,7 +204,7 @@ func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, 
 			text = h.Title
 		}
 		page.Items = append(page.Items, Result{Kind: h.Kind, Case: h.Case, Document: h.Document,
-			Aktenzeichen: h.Aktenzeichen, Title: h.Title, Snippet: Snippet(text, terms), Date: h.Date})
+			Aktenzeichen: h.Aktenzeichen, Title: h.Title, Snippet: an.Snippet(text, terms), Date: h.Date})
 	}
 	return page, nil
 }

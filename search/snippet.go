@@ -19,6 +19,13 @@ const (
 // of the query terms and marks every matching word in it with « and ». Without
 // a match it returns the start of text.
 func Snippet(text string, terms [][]string) string {
+	var a Analyzer
+	return a.Snippet(text, terms)
+}
+
+// Snippet is the package's Snippet with the Analyzer's memory of stems. It
+// stems words only up to the end of the excerpt around the first match.
+func (a *Analyzer) Snippet(text string, terms [][]string) string {
 	want := map[string]bool{}
 	for _, alts := range terms {
 		for _, t := range alts {
@@ -29,7 +36,8 @@ func Snippet(text string, terms [][]string) string {
 	type span struct{ from, to int }
 	var hits []span
 	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-	for i := 0; i < len(rs); {
+	limit := len(rs) // once the first match is found: the excerpt's end
+	for i := 0; i < len(rs) && i < limit; {
 		if !isWord(rs[i]) {
 			i++
 			continue
@@ -38,8 +46,11 @@ func Snippet(text string, terms [][]string) string {
 		for j < len(rs) && isWord(rs[j]) {
 			j++
 		}
-		for _, t := range wordTokens(strings.ToLower(string(rs[i:j]))) {
+		for _, t := range a.tokens(strings.ToLower(string(rs[i:j]))) {
 			if want[t] {
+				if len(hits) == 0 {
+					limit = max(0, i-snippetBefore) + snippetLen
+				}
 				hits = append(hits, span{i, j})
 				break
 			}

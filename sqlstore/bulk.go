@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -35,6 +36,13 @@ type Bulk struct {
 	Wiedervorlagen []akte.Wiedervorlage
 	Search         []search.Entry
 	DataKeys       []BulkDataKey // of the documents' blobs
+	Fristen        []BulkFristen
+}
+
+// BulkFristen are the Fristen running in a case after its history.
+type BulkFristen struct {
+	Case    akte.Case
+	Fristen []verfahren.FristStatus
 }
 
 // BulkDataKey is the wrapped data key of one blob.
@@ -120,7 +128,14 @@ func (d *DB) bulkTables(b Bulk) ([]bulkTable, error) {
 	for _, k := range b.DataKeys {
 		dks.rows = append(dks.rows, []any{k.Tenant, k.Name, k.Wrapped.KEK, k.Wrapped.Ciphertext})
 	}
-	return []bulkTable{cases, parts, events, dks, docs, wvs}, nil
+	fristen := bulkTable{name: "case_fristen", cols: []string{"tenant", "case_id", "name", "court", "title", "start", "ends"}}
+	for _, bf := range b.Fristen {
+		for _, f := range bf.Fristen {
+			fristen.rows = append(fristen.rows, []any{bf.Case.Tenant, bf.Case.ID, f.Name, bf.Case.Court, f.Title,
+				f.Start.Format(time.DateOnly), f.End.Format(time.DateOnly)})
+		}
+	}
+	return []bulkTable{cases, parts, events, dks, docs, wvs, fristen}, nil
 }
 
 // insertTables is BulkLoad on SQLite.

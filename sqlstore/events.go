@@ -52,7 +52,8 @@ func (d *DB) Events(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]verfahr
 // length of the history plus one: a writer that read a stale history gets
 // errs.ErrConflict (optimistic concurrency), so concurrent events on one
 // case are serialised.
-func (d *DB) AppendEvent(ctx context.Context, t tenancy.ID, c akte.CaseID, e verfahren.Event) error {
+func (d *DB) AppendEvent(ctx context.Context, cs akte.Case, e verfahren.Event, fristen []verfahren.FristStatus) error {
+	t, c := cs.Tenant, cs.ID
 	if e.Seq < 1 {
 		return fmt.Errorf("append event: %w: sequence number %d", errs.ErrInvalid, e.Seq)
 	}
@@ -82,7 +83,10 @@ func (d *DB) AppendEvent(ctx context.Context, t tenancy.ID, c akte.CaseID, e ver
 		}
 		_, err := d.txExec(ctx, tx, d.q(`INSERT INTO case_events (tenant, case_id, seq, name, at, by, role, documents, data)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), t, c, e.Seq, e.Name, d.ts(e.At), e.By, e.Role, string(docs), string(data))
-		return classify(err) // a concurrent writer of the same seq: unique violation, ErrConflict
+		if err != nil {
+			return classify(err) // a concurrent writer of the same seq: unique violation, ErrConflict
+		}
+		return d.putFristen(ctx, tx, cs, fristen)
 	})
 	if err != nil {
 		return fmt.Errorf("append event %s #%d to %s: %w", e.Name, e.Seq, c, err)

@@ -56,6 +56,7 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"Tombstones", testTombstones},
 		{"Wiedervorlagen", testWiedervorlagen},
 		{"InboxQueries", testInboxQueries},
+		{"Fristen", testFristen},
 		{"Search", testSearch},
 	}
 	for _, c := range cases {

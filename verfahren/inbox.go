@@ -17,6 +17,7 @@ import (
 	"justizcloud/authz"
 	"justizcloud/errs"
 	"justizcloud/frist"
+	"justizcloud/tenancy"
 )
 
 // InboxKind is what an inbox item is about.
@@ -108,12 +109,10 @@ func parseInboxCursor(s string) (inboxCursor, error) {
 //
 // Items are ordered by instant (a filing's creation time, otherwise the start
 // of its date in Germany), then kind, then key, and paginated with a keyset
-// cursor. Filings and Wiedervorlagen are keyset queries on indexes.
-//
-// Cost: Fristen are not indexed. Each call loads the history of every
-// proceeding in scope that ever had a Frist-starting event and computes the
-// ends, so it grows with the number of such proceedings, not with the page
-// size. A later change should store the computed deadlines.
+// cursor. Filings, Fristen and Wiedervorlagen are each a keyset query on an
+// index, so a page costs the same however many proceedings the court has:
+// the running Fristen are stored per proceeding with every event (see
+// Store.AppendEvent) and rebuilt from the histories by RebuildFristen.
 func (s *Service) Inbox(ctx context.Context, sub authz.Subject, q InboxQuery) (InboxPage, error) {
 	if err := authz.May(sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: sub.Court}); err != nil {
 		return InboxPage{}, fmt.Errorf("inbox: %w", err)
@@ -148,7 +147,7 @@ func (s *Service) Inbox(ctx context.Context, sub authz.Subject, q InboxQuery) (I
 		return InboxPage{}, fmt.Errorf("inbox: %w", err)
 	}
 	items = append(items, filings...)
-	fristen, err := s.fristItems(ctx, sub, until)
+	fristen, err := s.fristItems(ctx, sub, after, until, limit+1)
 	if err != nil {
 		return InboxPage{}, fmt.Errorf("inbox: %w", err)
 	}
@@ -201,52 +200,74 @@ func (s *Service) filingItems(ctx context.Context, sub authz.Subject, after *inb
 	return out, nil
 }
 
-// fristItems computes the running Fristen of every proceeding in scope with
-// a Frist-starting event in its history; see the cost note at Inbox.
-func (s *Service) fristItems(ctx context.Context, sub authz.Subject, until time.Time) ([]InboxItem, error) {
-	var starters []string
-	for _, n := range s.reg.Names() {
-		def, err := s.reg.Get(n)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range def.Events {
-			if len(e.Effects.StartFristen) > 0 && !slices.Contains(starters, e.Name) {
-				starters = append(starters, e.Name)
-			}
+// fristItems lists the running Fristen in scope that end by until (the
+// store keeps them per proceeding, updated with each event), as a keyset
+// page after the cursor.
+func (s *Service) fristItems(ctx context.Context, sub authz.Subject, after *inboxCursor, until time.Time, limit int) ([]InboxItem, error) {
+	f := FristFilter{Court: sub.Court, Until: until, Limit: limit}
+	if after != nil {
+		// The items of a day share its start instant; translate the cursor
+		// into a keyset on (end, case, name), as for Wiedervorlagen.
+		d0 := frist.Day(after.at)
+		switch {
+		case !dayStart(d0).Equal(after.at) || after.kind > InboxFrist:
+			f.AfterEnd, f.AfterCase = d0, "\uffff" // everything ending on d0 is done
+		case after.kind == InboxFrist:
+			c, name, _ := strings.Cut(after.key, "/")
+			f.AfterEnd, f.AfterCase, f.AfterName = d0, akte.CaseID(c), name
+		default:
+			f.AfterEnd = d0.AddDate(0, 0, -1)
+			f.AfterCase = "\uffff" // everything ending on d0 is still to come
 		}
 	}
-	cs, err := s.store.CasesWithEvents(ctx, sub.Tenant, sub.Court, starters)
+	due, err := s.store.DueFristen(ctx, sub.Tenant, f)
 	if err != nil {
 		return nil, err
 	}
-	var out []InboxItem
-	for _, c := range cs {
-		def, err := s.reg.Get(c.Procedure)
-		if err != nil {
-			continue // a case of a definition no longer shipped has no computable Fristen
-		}
-		history, err := s.store.Events(ctx, c.Tenant, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		running, err := def.RunningFristen(history)
-		if err != nil {
-			return nil, fmt.Errorf("case %s: %w", c.ID, err)
-		}
-		fs, err := s.fristen(c, running)
-		if err != nil {
-			return nil, fmt.Errorf("case %s: %w", c.ID, err)
-		}
-		for _, f := range fs {
-			if f.End.After(until) {
-				continue
-			}
-			out = append(out, InboxItem{Kind: InboxFrist, Case: c, Date: f.End, Title: f.Title, Ref: f.Name,
-				at: dayStart(f.End), key: string(c.ID) + "/" + f.Name})
-		}
+	out := make([]InboxItem, 0, len(due))
+	for _, d := range due {
+		fs := d.Frist
+		out = append(out, InboxItem{Kind: InboxFrist, Case: d.Case, Date: fs.End, Title: fs.Title, Ref: fs.Name,
+			at: dayStart(fs.End), key: string(d.Case.ID) + "/" + fs.Name})
 	}
 	return out, nil
+}
+
+// RebuildFristen recomputes the running Fristen of every proceeding from its
+// history (after a change of the calendar, or for histories recorded before
+// the store kept them) and returns how many proceedings it updated.
+func (s *Service) RebuildFristen(ctx context.Context, tenants []tenancy.ID) (int, error) {
+	starters := s.reg.fristStarters()
+	n := 0
+	for _, t := range tenants {
+		cs, err := s.store.CasesWithEvents(ctx, t, "", starters)
+		if err != nil {
+			return n, fmt.Errorf("rebuild fristen: %w", err)
+		}
+		for _, c := range cs {
+			def, err := s.reg.Get(c.Procedure)
+			if err != nil {
+				continue // a definition no longer shipped: no computable Fristen
+			}
+			history, err := s.store.Events(ctx, c.Tenant, c.ID)
+			if err != nil {
+				return n, fmt.Errorf("rebuild fristen: %w", err)
+			}
+			running, err := def.RunningFristen(history)
+			if err != nil {
+				return n, fmt.Errorf("rebuild fristen: case %s: %w", c.ID, err)
+			}
+			fs, err := s.fristen(c, running)
+			if err != nil {
+				return n, fmt.Errorf("rebuild fristen: case %s: %w", c.ID, err)
+			}
+			if err := s.store.ReplaceFristen(ctx, c, fs); err != nil {
+				return n, fmt.Errorf("rebuild fristen: %w", err)
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 func (s *Service) wiedervorlageItems(ctx context.Context, sub authz.Subject, after *inboxCursor, until time.Time, limit int) ([]InboxItem, error) {

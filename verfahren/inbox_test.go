@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -60,6 +61,7 @@ events:
 var now = time.Date(2026, 12, 18, 9, 0, 0, 0, time.UTC)
 
 type fixture struct {
+	db    *sqlstore.DB
 	cases *akte.Service
 	svc   *verfahren.Service
 }
@@ -85,7 +87,7 @@ func mustFixture(t *testing.T) fixture {
 	}
 	clock := func() time.Time { return now }
 	cases := akte.NewService(db, nil, cat, akte.Options{Now: clock})
-	return fixture{cases: cases, svc: verfahren.NewService(cases, db, reg, frist.NewCalendar(cat), clock)}
+	return fixture{db: db, cases: cases, svc: verfahren.NewService(cases, db, reg, frist.NewCalendar(cat), clock)}
 }
 
 func (f fixture) mustCase(t *testing.T, sub authz.Subject) akte.Case {
@@ -218,5 +220,45 @@ func TestInbox(t *testing.T) {
 	}
 	if got, _ := f.inbox(t, gs, verfahren.InboxQuery{}); !cmp.Equal(got, []item{wFiling}) {
 		t.Errorf("Inbox after done = %v, want only the filing", got)
+	}
+}
+
+// TestRebuildFristen: the stored Fristen follow the events (started by one,
+// gone after the one that stops them), and RebuildFristen restores lost rows
+// from the history alone.
+func TestRebuildFristen(t *testing.T) {
+	ctx := context.Background()
+	f := mustFixture(t)
+	gs := authz.Subject{ID: "gs1", Tenant: "DE-BY", Role: authz.Geschaeftsstelle}
+	running, stopped := f.mustCase(t, gs), f.mustCase(t, gs)
+	for _, c := range []akte.Case{running, stopped} {
+		if _, err := f.svc.Fire(ctx, gs, c.ID, verfahren.Command{Event: "go"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.svc.Fire(ctx, gs, stopped.ID, verfahren.Command{Event: "stop"}); err != nil {
+		t.Fatal(err)
+	}
+	fristen := func() []item {
+		t.Helper()
+		items, _ := f.inbox(t, gs, verfahren.InboxQuery{Days: 30})
+		return slices.DeleteFunc(items, func(it item) bool { return it.Kind != verfahren.InboxFrist })
+	}
+	want := []item{{verfahren.InboxFrist, string(running.ID), "2027-01-04"}}
+	if diff := cmp.Diff(want, fristen()); diff != "" {
+		t.Fatalf("Fristen after the events (-want +got):\n%s", diff)
+	}
+	if err := f.db.ReplaceFristen(ctx, running, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := fristen(); len(got) != 0 {
+		t.Fatalf("Fristen after removing the rows = %v", got)
+	}
+	n, err := f.svc.RebuildFristen(ctx, []tenancy.ID{"DE-BY", "DE-NW"})
+	if err != nil || n != 2 {
+		t.Fatalf("RebuildFristen = %d, %v; want both proceedings with a started Frist", n, err)
+	}
+	if diff := cmp.Diff(want, fristen()); diff != "" {
+		t.Errorf("Fristen after the rebuild (-want +got):\n%s", diff)
 	}
 }

@@ -92,6 +92,19 @@ func (r *Registry) Names() []string {
 	return names
 }
 
+// fristStarters are the names of the events that start a Frist in any definition.
+func (r *Registry) fristStarters() []string {
+	var out []string
+	for _, n := range r.Names() {
+		for _, e := range r.defs[n].Events {
+			if len(e.Effects.StartFristen) > 0 && !slices.Contains(out, e.Name) {
+				out = append(out, e.Name)
+			}
+		}
+	}
+	return out
+}
+
 // Definitions loads the shipped definitions (see NewRegistry) and returns
 // them by name. The map is the caller's; the definitions are shared and
 // must not be modified.

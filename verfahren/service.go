@@ -20,14 +20,38 @@ import (
 type Store interface {
 	// Events returns the history in order; another tenant's case is errs.ErrNotFound.
 	Events(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]Event, error)
-	// AppendEvent stores e if e.Seq is the history's length plus one, else errs.ErrConflict.
-	AppendEvent(ctx context.Context, t tenancy.ID, c akte.CaseID, e Event) error
+	// AppendEvent stores e if e.Seq is the history's length plus one, else
+	// errs.ErrConflict, and in the same transaction replaces the case's
+	// running Fristen with fristen (those running after e).
+	AppendEvent(ctx context.Context, c akte.Case, e Event, fristen []FristStatus) error
+	// ReplaceFristen sets the running Fristen of a case (for rebuilding them).
+	ReplaceFristen(ctx context.Context, c akte.Case, fristen []FristStatus) error
+	// DueFristen lists running Fristen that end by f.Until, ordered by end,
+	// case ID and name.
+	DueFristen(ctx context.Context, t tenancy.ID, f FristFilter) ([]DueFrist, error)
 	// Filings lists the proceedings (cases with a procedure type) that have
 	// no event yet, ordered by creation time and ID.
 	Filings(ctx context.Context, t tenancy.ID, f FilingFilter) ([]akte.Case, error)
 	// CasesWithEvents lists the proceedings of the tenant (and of court, if
 	// not empty) whose history holds one of the named events, ordered by ID.
 	CasesWithEvents(ctx context.Context, t tenancy.ID, court tenancy.CourtID, events []string) ([]akte.Case, error)
+}
+
+// FristFilter selects running Fristen in Store.DueFristen.
+type FristFilter struct {
+	Court tenancy.CourtID // empty: every court of the tenant
+	Until time.Time       // a civil date: Fristen ending on it or before
+	// Keyset pagination: only Fristen with (End, Case, Name) after these.
+	AfterEnd  time.Time
+	AfterCase akte.CaseID
+	AfterName string
+	Limit     int
+}
+
+// DueFrist is a running Frist with its proceeding.
+type DueFrist struct {
+	Case  akte.Case
+	Frist FristStatus
 }
 
 // FilingFilter selects new filings in Store.Filings.
@@ -137,7 +161,15 @@ func (s *Service) Fire(ctx context.Context, sub authz.Subject, id akte.CaseID, c
 	if err := def.Decide(history, e, gctx); err != nil {
 		return Status{}, err
 	}
-	if err := s.store.AppendEvent(ctx, c.Tenant, c.ID, e); err != nil {
+	running, err := def.RunningFristen(append(history, e))
+	if err != nil {
+		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
+	}
+	fristen, err := s.fristen(c, running)
+	if err != nil {
+		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
+	}
+	if err := s.store.AppendEvent(ctx, c, e, fristen); err != nil {
 		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
 	}
 	if err := s.wiedervorlage(ctx, sub, c, e); err != nil {
@@ -201,15 +233,29 @@ func (s *Service) status(ctx context.Context, sub authz.Subject, c akte.Case, de
 
 // fristen computes the ends of running Fristen with the court's calendar.
 func (s *Service) fristen(c akte.Case, running []RunningFrist) ([]FristStatus, error) {
-	today := frist.Day(s.now())
+	return computeFristen(s.cal, c, running, frist.Day(s.now()))
+}
+
+// FristenAfter returns the Fristen running after history in proceeding c,
+// their ends computed with the calendar of the court's seat; today (a civil
+// date) decides which have expired.
+func (d *Definition) FristenAfter(cal *frist.Calendar, c akte.Case, history []Event, today time.Time) ([]FristStatus, error) {
+	running, err := d.RunningFristen(history)
+	if err != nil {
+		return nil, err
+	}
+	return computeFristen(cal, c, running, today)
+}
+
+func computeFristen(cal *frist.Calendar, c akte.Case, running []RunningFrist, today time.Time) ([]FristStatus, error) {
 	var out []FristStatus
 	for _, rf := range running {
 		start := frist.Day(rf.Start.At)
-		end, err := s.addPeriod(c, start, rf.Period)
+		res, err := cal.Compute(c.Court, start, rf.Period)
 		if err != nil {
 			return nil, fmt.Errorf("frist %s: %w", rf.Name, err)
 		}
-		out = append(out, FristStatus{Name: rf.Name, Title: rf.Title, Start: start, End: end, Expired: today.After(end)})
+		out = append(out, FristStatus{Name: rf.Name, Title: rf.Title, Start: start, End: res.End, Expired: today.After(res.End)})
 	}
 	return out, nil
 }

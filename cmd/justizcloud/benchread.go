@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -99,6 +100,7 @@ func benchRead(ctx context.Context, args []string, getenv func(string) string, s
 	cfg.storageFlags(fs)
 	fs.IntVar(&o.Connections, "connections", 64, "concurrent connections")
 	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "measured time per request kind (after a warm-up)")
+	only := fs.String("only", "", `comma-separated request kinds to run: "case file listing", "case history", "inbox", "search" (default: all)`)
 	if err := loadFlags(fs, args, getenv); err != nil {
 		return err
 	}
@@ -110,6 +112,9 @@ func benchRead(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if o.Connections < 1 || o.Duration <= 0 {
 		return errors.New("--connections and --duration must be positive")
+	}
+	if *only != "" {
+		o.Only = strings.Split(*only, ",")
 	}
 	if err := sampleForRead(ctx, &cfg, &o, stderr); err != nil {
 		return err
@@ -161,6 +166,7 @@ func sampleForRead(ctx context.Context, cfg *config, o *bench.ReadOptions, stder
 		o.Cases = append(o.Cases, string(c.ID))
 		if c.Procedure != "" {
 			count[c.Court]++
+			o.HistoryCases = append(o.HistoryCases, string(c.ID))
 		}
 		if i < 20 {
 			az = append(az, c.Aktenzeichen.String())

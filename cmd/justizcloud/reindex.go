@@ -10,14 +10,20 @@ import (
 	"os"
 	"time"
 
+	"justizcloud/akte"
+	"justizcloud/frist"
 	"justizcloud/search"
+	"justizcloud/tenancy"
+	"justizcloud/verfahren"
 )
 
 func runReindex(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := newFlagSet("reindex", "Rebuilds the full-text search index: drops it and indexes every case and\n"+
-		"document again (text/plain and text/html content, case metadata). A running\n"+
-		"server keeps answering; until the rebuild is done, its searches find less.", stderr)
+	fs := newFlagSet("reindex", "Rebuilds what is derived from the records: the full-text search index (every\n"+
+		"case and document again: text/plain and text/html content, case metadata)\n"+
+		"and the running Fristen of every proceeding (from its history, with today's\n"+
+		"holiday calendar). A running server keeps answering; until the rebuild is\n"+
+		"done, its searches find less.", stderr)
 	cfg.storageFlags(fs)
 	if err := loadFlags(fs, args, getenv); err != nil {
 		return err
@@ -48,6 +54,22 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	fmt.Fprintf(stdout, "reindexed %d cases and documents in %v\n", n, time.Since(start).Round(time.Millisecond))
+
+	start = time.Now()
+	reg, err := verfahren.NewRegistry()
+	if err != nil {
+		return err
+	}
+	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{Logger: log})
+	var tenants []tenancy.ID
+	for _, t := range tenancy.Tenants() {
+		tenants = append(tenants, t.ID)
+	}
+	n, err = verfahren.NewService(svc, b.db, reg, frist.NewCalendar(b.cat), time.Now).RebuildFristen(ctx, tenants)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "recomputed the Fristen of %d proceedings in %v\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
