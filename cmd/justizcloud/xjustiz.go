@@ -28,6 +28,8 @@ const xjustizUsage = `Usage:
   justizcloud xjustiz validate FILE|DIR…     validate messages (XSD of their own version, code lists)
   justizcloud xjustiz import [--data DIR | --db URL ...] --tenant DE-XX [--court ID] FILE.xml|FILE.zip|DIR
                                              import a GDS message with its files as a proceeding
+  justizcloud xjustiz export [--data DIR | --db URL ...] --case ID [--version 3.6.2] --out FILE.zip
+                                             write a case as a validated XJustiz package
 
 See docs/xjustiz.md.`
 
@@ -44,6 +46,8 @@ func runXJustiz(ctx context.Context, args []string, getenv func(string) string, 
 		return runXJustizValidate(args[1:], getenv, stdout, stderr)
 	case "import":
 		return runXJustizImport(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return runXJustizExport(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		fmt.Fprintln(stderr, xjustizUsage)
 		return fmt.Errorf("xjustiz: unknown subcommand %q", args[0])
@@ -342,5 +346,75 @@ func benchXJustiz(ctx context.Context, args []string, getenv func(string) string
 	el = time.Since(start).Seconds()
 	fmt.Fprintf(stdout, "import\t%d messages (%d bytes, 1 file each)\t%.0f messages/s\t%.2f MB/s\n",
 		n, len(synthetic), float64(n)/el, float64(bytesDone)/el/1e6)
+	return nil
+}
+
+func runXJustizExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var (
+		cfg     config
+		caseID  string
+		version string
+		out     string
+	)
+	fs := newFlagSet("xjustiz export", "Writes a case as an XJustiz transfer package: a ZIP with nachricht.xml (a\n"+
+		"nachricht.gds.uebermittlungSchriftgutobjekte.0005005 with the court, Aktenzeichen,\n"+
+		"Beteiligte and documents) and one file per document. The message is validated\n"+
+		"against the schema before the package is written.", stderr)
+	cfg.storageFlags(fs)
+	fs.StringVar(&caseID, "case", "", "the case ID")
+	fs.StringVar(&version, "version", "3.6.2", "XJustiz version to write (3.6.2)")
+	fs.StringVar(&out, "out", "", "the ZIP file to write")
+	if err := loadFlags(fs, args, getenv); err != nil {
+		return err
+	}
+	if caseID == "" || out == "" || fs.NArg() != 0 {
+		fs.Usage()
+		return errors.New("xjustiz export: want --case ID and --out FILE.zip")
+	}
+	if err := cfg.validateStorage(); err != nil {
+		return err
+	}
+	v, err := xjustiz.NewValidator(xsd.Limits{})
+	if err != nil {
+		return err
+	}
+	log, _ := newLogger("warn", "text", stderr)
+	b, err := openBackends(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	// The command runs for the tenant that holds the case.
+	var sub authz.Subject
+	for _, t := range tenancy.Tenants() {
+		if _, err := b.db.Case(ctx, t.ID, akte.CaseID(caseID)); err == nil {
+			sub = authz.Subject{ID: "xjustiz export", Tenant: t.ID, Role: authz.Landesadmin}
+			break
+		}
+	}
+	if sub.Tenant == "" {
+		return fmt.Errorf("xjustiz export: case %s not found", caseID)
+	}
+	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{Logger: log})
+	ex := xjustiz.NewExporter(v, svc, verfahren.DocumentClassCode)
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".xjustiz-export-*.zip")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, a no-op
+	res, err := ex.Export(ctx, sub, akte.CaseID(caseID), version, tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: message %s (XJustiz %s), %d files\n", out, res.MessageID, version, len(res.Files))
 	return nil
 }

@@ -298,3 +298,58 @@ func TestXJustizImportZip(t *testing.T) {
 		t.Errorf("case subject %q does not keep the sender's Aktenzeichen", cs[0].Subject)
 	}
 }
+
+// TestXJustizExportCommand imports the synthetic message, exports the case,
+// validates the export with the validate command and imports it elsewhere.
+func TestXJustizExportCommand(t *testing.T) {
+	data := t.TempDir()
+	dir, sums := mustMessageDir(t, "synthetic/minimal_uebermittlungSchriftgutobjekte_3.6.2.xml")
+	out, err := runXJ("import", "--data", data, "--tenant", "DE-NW", dir)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	m := caseLineRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("import printed %q", out)
+	}
+	zipPath := filepath.Join(t.TempDir(), "export.zip")
+	if out, err := runXJ("export", "--data", data, "--case", m[1], "--version", "3.6.2", "--out", zipPath); err != nil || !strings.Contains(out, "1 files") {
+		t.Fatalf("export = %q, %v", out, err)
+	}
+	if _, err := runXJ("export", "--data", data, "--case", m[1], "--version", "2.4.0", "--out", zipPath+".x"); err == nil {
+		t.Error("export as 2.4.0 succeeded")
+	}
+	if _, err := os.Stat(zipPath + ".x"); !os.IsNotExist(err) {
+		t.Errorf("a failed export left %s behind", zipPath+".x")
+	}
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xdir := t.TempDir()
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		buf.ReadFrom(rc)
+		rc.Close()
+		if err := os.WriteFile(filepath.Join(xdir, f.Name), buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if f.Name != "nachricht.xml" {
+			if sum, ok := sums[f.Name]; !ok || sum != sha256.Sum256(buf.Bytes()) {
+				t.Errorf("exported file %s does not match the imported one", f.Name)
+			}
+		}
+	}
+	zr.Close()
+	if out, err := runXJ("validate", filepath.Join(xdir, "nachricht.xml")); err != nil || !strings.HasSuffix(out, ": OK\n") {
+		t.Errorf("validate export = %q, %v", out, err)
+	}
+	out, err = runXJ("import", "--data", t.TempDir(), "--tenant", "DE-NW", zipPath)
+	if err != nil || !strings.Contains(out, "R3306") {
+		t.Errorf("import of the export = %q, %v", out, err)
+	}
+}

@@ -4,9 +4,11 @@
 package importlog_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,6 +29,8 @@ import (
 )
 
 type fixture struct {
+	svc *akte.Service
+	v   *xjustiz.Validator
 	db  *sqlstore.DB
 	log *importlog.Log
 	im  *xjustiz.Importer
@@ -76,7 +80,7 @@ func mustFixture(t *testing.T, dsn string) fixture {
 		}
 		return ""
 	}
-	return fixture{db: db, log: l, im: xjustiz.NewImporter(v, svc, cat, l, className),
+	return fixture{svc: svc, v: v, db: db, log: l, im: xjustiz.NewImporter(v, svc, cat, l, className),
 		sub: authz.Subject{ID: "test", Tenant: "DE-NW", Role: authz.Landesadmin}}
 }
 
@@ -161,5 +165,92 @@ func testImport(t *testing.T, dsn string) {
 	_, err = f.im.Import(ctx, f.sub, xjustiz.NewPackage("m.xml", interrupted, map[string][]byte{pdfName: pdf}), xjustiz.ImportOptions{})
 	if !errors.Is(err, errs.ErrConflict) || !strings.Contains(err.Error(), "did not finish") {
 		t.Errorf("import after an interrupted one = %v, want ErrConflict: did not finish", err)
+	}
+}
+
+// TestExportRoundTrip exports a case with participants and documents as a
+// 3.6.2 package, validates it, imports it into another store, and compares.
+func TestExportRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	src := mustFixture(t, filepath.Join(t.TempDir(), "db.sqlite"))
+	sub := authz.Subject{ID: "test", Tenant: "DE-BY", Role: authz.Landesadmin}
+	c, err := src.svc.CreateCase(ctx, sub, akte.NewCase{Court: "D2601", Register: "C", Department: "12", Subject: "Zahlungsklage <Müller & Söhne>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []akte.NewParticipant{{Role: "klaeger", Name: "Erika Mustermann"}, {Role: "beklagter", Name: "Müller & Söhne GmbH"}} {
+		if _, err := src.svc.AddParticipant(ctx, sub, c.ID, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string][]byte{"klage.pdf": []byte("%PDF-1.4 Klage"), "anlage.txt": []byte("Anlage K1\n"), "klage.pdf ": []byte("same name, other bytes")}
+	for _, name := range []string{"klage.pdf", "anlage.txt"} {
+		class := ""
+		if name == "klage.pdf" {
+			class = "Klage"
+		}
+		if _, err := src.svc.AddDocument(ctx, sub, akte.NewDocument{Case: c.ID, Filename: name, ContentType: "application/octet-stream", Body: bytes.NewReader(files[name]), Class: class}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A second document with a file name already used.
+	if _, err := src.svc.AddDocument(ctx, sub, akte.NewDocument{Case: c.ID, Filename: "klage.pdf", Body: bytes.NewReader(files["klage.pdf "])}); err != nil {
+		t.Fatal(err)
+	}
+	ex := xjustiz.NewExporter(src.v, src.svc, func(n string) (string, bool) {
+		if n == "Klage" {
+			return "003", true
+		}
+		return "", false
+	})
+	var zbuf bytes.Buffer
+	res, err := ex.Export(ctx, sub, c.ID, "3.6.2", &zbuf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ex.Export(ctx, sub, c.ID, "2.4.0", io.Discard); !errors.Is(err, errs.ErrInvalid) {
+		t.Errorf("export 2.4.0 = %v, want ErrInvalid", err)
+	}
+	// Validate the export independently of Export's own check.
+	pkg, err := xjustiz.OpenZip(bytes.NewReader(zbuf.Bytes()), int64(zbuf.Len()), xjustiz.ZipLimits{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := src.v.Validate(pkg.Message)
+	if err != nil || !rep.Valid() || rep.Version != "3.6.2" || rep.Schema != "3.6.2/xjustiz_0005_nachrichten_3_2.xsd" {
+		t.Fatalf("export validates = %+v, %v", rep, err)
+	}
+	if len(res.Files) != 3 {
+		t.Errorf("export files = %v, want 3", res.Files)
+	}
+
+	// Import into another store and tenant: same participants, same bytes.
+	dst := mustFixture(t, filepath.Join(t.TempDir(), "db.sqlite"))
+	dsub := authz.Subject{ID: "test", Tenant: "DE-BE", Role: authz.Landesadmin}
+	got, err := dst.im.Import(ctx, dsub, pkg, xjustiz.ImportOptions{Court: "F1101"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Skipped) != 0 || !strings.Contains(got.Case.Subject, "Zahlungsklage <Müller & Söhne>") || !strings.Contains(got.Case.Subject, c.Aktenzeichen.String()) {
+		t.Errorf("imported case = %+v, skipped %v", got.Case, got.Skipped)
+	}
+	var roles []string
+	for _, p := range got.Participants {
+		roles = append(roles, p.Role+":"+p.Name)
+	}
+	if strings.Join(roles, ",") != "klaeger:Erika Mustermann,beklagter:Müller & Söhne GmbH" {
+		t.Errorf("participants = %v", roles)
+	}
+	srcDocs, _ := src.svc.Documents(ctx, sub, c.ID)
+	if len(got.Documents) != len(srcDocs) {
+		t.Fatalf("%d documents imported, want %d", len(got.Documents), len(srcDocs))
+	}
+	for i, d := range got.Documents {
+		if d.SHA256 != srcDocs[i].SHA256 || d.Size != srcDocs[i].Size || d.Class != srcDocs[i].Class {
+			t.Errorf("document %d: %s %x %q, want %s %x %q", i, d.Filename, d.SHA256, d.Class, srcDocs[i].Filename, srcDocs[i].SHA256, srcDocs[i].Class)
+		}
+	}
+	if got.Documents[0].Filename != "klage.pdf" || got.Documents[1].Filename != "anlage.txt" {
+		t.Errorf("file names = %s, %s", got.Documents[0].Filename, got.Documents[1].Filename)
 	}
 }
