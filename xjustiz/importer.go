@@ -89,11 +89,6 @@ type ImportResult struct {
 	Entry        Entry
 }
 
-// ErrRefused is wrapped by import errors caused by the message itself (as
-// opposed to a store failure): invalid, unsupported, or inconsistent with
-// its package.
-var ErrRefused = errs.ErrInvalid
-
 // Import validates the package's message and files and creates the
 // proceeding: the case, its participants and one document per file. Every
 // check runs before anything is stored, so a refused message leaves nothing
@@ -266,7 +261,7 @@ func (im *Importer) plan(sub authz.Subject, m *Message, o ImportOptions, p *Pack
 			class = im.className(d.Class)
 		}
 		for _, f := range d.Files {
-			if _, size, err := p.Open(f.Name); err != nil {
+			if size, err := p.Size(f.Name); err != nil {
 				return nil, err
 			} else if size > im.svc.MaxUpload() {
 				return nil, fmt.Errorf("%w: file %q is %d bytes, the limit is %d", errs.ErrInvalid, f.Name, size, im.svc.MaxUpload())

@@ -82,6 +82,16 @@ func (p *Package) Open(name string) (io.ReadCloser, int64, error) {
 	return rc, f.size, err
 }
 
+// Size returns the (uncompressed) size of a file of the package. A missing
+// file wraps errs.ErrNotFound.
+func (p *Package) Size(name string) (int64, error) {
+	f, ok := p.files[name]
+	if !ok {
+		return 0, fmt.Errorf("file %q: %w", name, errs.ErrNotFound)
+	}
+	return f.size, nil
+}
+
 // CheckFiles compares the files the message names with those in the
 // package: every named file must be there, and (for ZIP and directory
 // packages) every file there must be named.

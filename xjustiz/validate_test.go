@@ -227,3 +227,31 @@ func TestHostileMessages(t *testing.T) {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// FuzzMessage feeds arbitrary bytes through validation and, when valid,
+// the mapping to the domain.
+func FuzzMessage(f *testing.F) {
+	files, _ := filepath.Glob("testdata/samples/*/*.xml")
+	for _, name := range files {
+		if doc, err := os.ReadFile(name); err == nil && len(doc) < 8<<10 {
+			f.Add(doc)
+		}
+	}
+	f.Add([]byte(`<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>`))
+	v := mustValidator(f)
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		rep, err := v.Validate(doc)
+		if err != nil {
+			return
+		}
+		if !rep.Valid() {
+			if first, ok := rep.First(); !ok || first.Message == "" {
+				t.Fatalf("invalid without a reason: %+v", rep)
+			}
+			return
+		}
+		if m, err := ParseMessage(doc, rep); err == nil && m.ID == "" {
+			t.Fatal("mapped a message without an id")
+		}
+	})
+}
