@@ -128,3 +128,19 @@ func FuzzAnalyze(f *testing.F) {
 		_ = Snippet(s, Terms(s))
 	})
 }
+
+// TestSnippetFirstLetterFilter: words whose folded first letter differs from
+// every query token's are skipped unstemmed, so matches after umlauts, ß and
+// non-ASCII letters must still be marked.
+func TestSnippetFirstLetterFilter(t *testing.T) {
+	for _, tc := range []struct{ text, q, want string }{
+		{"Die Übergabe der Wohnung", "uebergabe", "«Übergabe»"},
+		{"Das Schloß und die Straße", "strasse", "«Straße»"},
+		{"Ein Élan ohnegleichen", "élan", "«Élan»"},
+		{"Müller gegen Mueller", "Müller", "«Müller» gegen «Mueller»"},
+	} {
+		if got := Snippet(tc.text, Terms(tc.q)); !strings.Contains(got, tc.want) {
+			t.Errorf("Snippet(%q, %q) = %q, want it to contain %q", tc.text, tc.q, got, tc.want)
+		}
+	}
+}

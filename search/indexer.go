@@ -206,17 +206,13 @@ func (x *Indexer) documentEntry(ctx context.Context, t tenancy.ID, id akte.Docum
 // DocumentText reads a document's searchable text (the first part, enough
 // for snippets) from the encrypted blob store. It does not check
 // authorization: callers pass only documents the subject may read.
-func (x *Indexer) DocumentText(ctx context.Context, t tenancy.ID, id akte.DocumentID) (string, error) {
-	d, err := x.akte.Document(ctx, t, id)
-	if err != nil {
-		return "", fmt.Errorf("document text %s: %w", id, err)
-	}
+func (x *Indexer) DocumentText(ctx context.Context, d akte.Document) (string, error) {
 	if !Extractable(d.ContentType) {
 		return "", nil
 	}
 	text, err := x.readText(ctx, d)
 	if err != nil {
-		return "", fmt.Errorf("document text %s: %w", id, err)
+		return "", fmt.Errorf("document text %s: %w", d.ID, err)
 	}
 	return truncate(text, maxStoredText), nil
 }

@@ -64,6 +64,9 @@ type Filter struct {
 type Hit struct {
 	Entry
 	Seq int64 // newest entries have the highest Seq; results are ordered by Seq descending
+	// Of a document hit: where its content is, so that the snippet is cut
+	// without another lookup.
+	Blob, ContentType string
 }
 
 // Pending names an object that has no index entry yet.
@@ -115,7 +118,7 @@ type Page struct {
 
 // DocumentText returns the searchable text of a stored document, read and
 // decrypted from the blob store (see Indexer.DocumentText).
-type DocumentText func(ctx context.Context, t tenancy.ID, id akte.DocumentID) (string, error)
+type DocumentText func(ctx context.Context, d akte.Document) (string, error)
 
 // Search runs queries for subjects.
 type Search struct {
@@ -194,7 +197,8 @@ func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, 
 		if h.Kind == KindDocument {
 			// The hit passed authz above; the text comes decrypted from the
 			// blob store, since the index holds no document plaintext.
-			if t, err := s.text(ctx, h.Tenant, h.Document); err == nil {
+			d := akte.Document{ID: h.Document, Tenant: h.Tenant, Case: h.Case, Blob: h.Blob, ContentType: h.ContentType}
+			if t, err := s.text(ctx, d); err == nil {
 				text = t
 			} else if ctx.Err() != nil {
 				return Page{}, fmt.Errorf("search: %w", ctx.Err())

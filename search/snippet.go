@@ -27,9 +27,16 @@ func Snippet(text string, terms [][]string) string {
 // stems words only up to the end of the excerpt around the first match.
 func (a *Analyzer) Snippet(text string, terms [][]string) string {
 	want := map[string]bool{}
+	// Stems are prefixes of the umlaut-folded word, so a word can only match
+	// if its folded first letter starts a wanted token: most words are
+	// passed over without stemming.
+	var firsts [256]bool
 	for _, alts := range terms {
 		for _, t := range alts {
 			want[t] = true
+			if t != "" {
+				firsts[t[0]] = true
+			}
 		}
 	}
 	rs := []rune(strings.ToValidUTF8(text, "\uFFFD"))
@@ -45,6 +52,10 @@ func (a *Analyzer) Snippet(text string, terms [][]string) string {
 		j := i
 		for j < len(rs) && isWord(rs[j]) {
 			j++
+		}
+		if f := foldedFirst(rs[i]); f < utf8.RuneSelf && !firsts[f] {
+			i = j
+			continue
 		}
 		for _, t := range a.tokens(strings.ToLower(string(rs[i:j]))) {
 			if want[t] {
@@ -97,4 +108,22 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// foldedFirst is the first byte of the analyzed form of a word starting
+// with r: lowercased, umlauts folded (ä → a, ß → s); utf8.RuneSelf or more
+// for other letters, whose words are always stemmed.
+func foldedFirst(r rune) rune {
+	r = unicode.ToLower(r)
+	switch r {
+	case 'ä':
+		return 'a'
+	case 'ö':
+		return 'o'
+	case 'ü':
+		return 'u'
+	case 'ß':
+		return 's'
+	}
+	return r
 }

@@ -123,7 +123,7 @@ func (d *DB) Cases(ctx context.Context, t tenancy.ID, f akte.CaseFilter) ([]akte
 		where, args = append(where, "id > ?"), append(args, f.After)
 	}
 	args = append(args, limit)
-	rows, err := d.r.QueryContext(ctx, d.q(`SELECT `+caseColumns+` FROM cases WHERE `+
+	rows, err := d.query(ctx, d.r, d.q(`SELECT `+caseColumns+` FROM cases WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("cases: %w", err)

@@ -140,7 +140,7 @@ func (d *DB) AbortUpload(ctx context.Context, t tenancy.ID, blob string) error {
 
 // StaleUploads implements akte.Store. The intents are ordered by start time.
 func (d *DB) StaleUploads(ctx context.Context, before time.Time) ([]akte.Upload, error) {
-	rows, err := d.r.QueryContext(ctx, d.q(`SELECT tenant, blob, case_id, started_at FROM uploads
+	rows, err := d.query(ctx, d.r, d.q(`SELECT tenant, blob, case_id, started_at FROM uploads
 		WHERE started_at < ? ORDER BY started_at, tenant, blob`), d.ts(before))
 	if err != nil {
 		return nil, fmt.Errorf("stale uploads: %w", err)
@@ -187,7 +187,7 @@ func (d *DB) Document(ctx context.Context, t tenancy.ID, id akte.DocumentID) (ak
 // equal times, by the order of their commits. A case that does not exist in
 // tenant t yields errs.ErrNotFound; a case without documents an empty list.
 func (d *DB) Documents(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]akte.Document, error) {
-	rows, err := d.r.QueryContext(ctx, d.q(`SELECT `+documentColumns+` FROM documents
+	rows, err := d.query(ctx, d.r, d.q(`SELECT `+documentColumns+` FROM documents
 		WHERE tenant = ? AND case_id = ? ORDER BY created_at, seq`), t, c)
 	if err != nil {
 		return nil, fmt.Errorf("documents of case %s: %w", c, err)

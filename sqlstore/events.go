@@ -21,7 +21,7 @@ func (d *DB) Events(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]verfahr
 	if err := d.caseExists(ctx, nil, t, c); err != nil {
 		return nil, fmt.Errorf("events: %w", err)
 	}
-	rows, err := d.r.QueryContext(ctx, d.q(`SELECT seq, name, at, by, role, documents, data FROM case_events
+	rows, err := d.query(ctx, d.r, d.q(`SELECT seq, name, at, by, role, documents, data FROM case_events
 		WHERE tenant = ? AND case_id = ? ORDER BY seq`), t, c)
 	if err != nil {
 		return nil, fmt.Errorf("events of %s: %w", c, err)

@@ -57,7 +57,7 @@ func (d *DB) DueFristen(ctx context.Context, t tenancy.ID, f verfahren.FristFilt
 		args = append(args, after, after, f.AfterCase, f.AfterCase, f.AfterName)
 	}
 	args = append(args, inboxLimit(f.Limit))
-	rows, err := d.r.QueryContext(ctx, d.q(`SELECT f.name, f.title, f.start, f.ends, `+prefixed("c.", caseColumns)+`
+	rows, err := d.query(ctx, d.r, d.q(`SELECT f.name, f.title, f.start, f.ends, `+prefixed("c.", caseColumns)+`
 		FROM case_fristen f JOIN cases c ON c.tenant = f.tenant AND c.id = f.case_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY f.ends, f.case_id, f.name LIMIT ?`), args...)
 	if err != nil {

@@ -38,7 +38,7 @@ func (d *DB) RemoveParticipant(ctx context.Context, t tenancy.ID, c akte.CaseID,
 
 // Participants implements akte.Store.
 func (d *DB) Participants(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]akte.Participant, error) {
-	rows, err := d.r.QueryContext(ctx, d.q(`SELECT id, tenant, case_id, role, name, address, represents, created_at
+	rows, err := d.query(ctx, d.r, d.q(`SELECT id, tenant, case_id, role, name, address, represents, created_at
 		FROM case_participants WHERE tenant = ? AND case_id = ? ORDER BY created_at, id`), t, c)
 	if err != nil {
 		return nil, fmt.Errorf("participants of %s: %w", c, err)

@@ -91,7 +91,7 @@ func (d *DB) AddTombstone(ctx context.Context, ts retention.Tombstone) error {
 // Tombstones implements retention.Store: the tombstones of a case, ordered
 // by document id. A case without any yields an empty list.
 func (d *DB) Tombstones(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]retention.Tombstone, error) {
-	rows, err := d.r.QueryContext(ctx, d.q(`SELECT document_id, rule, destroyed_at, destroyed_by FROM tombstones
+	rows, err := d.query(ctx, d.r, d.q(`SELECT document_id, rule, destroyed_at, destroyed_by FROM tombstones
 		WHERE tenant = ? AND case_id = ? ORDER BY document_id`), t, c)
 	if err != nil {
 		return nil, fmt.Errorf("tombstones of %s: %w", c, err)

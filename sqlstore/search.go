@@ -111,12 +111,16 @@ func (d *DB) SearchEntries(ctx context.Context, t tenancy.ID, f search.Filter) (
 	var b strings.Builder
 	var args []any
 	if d.dialect == Postgres {
-		b.WriteString(`SELECT e.seq, e.tenant, e.court, e.case_id, e.document_id, e.kind, e.aktenzeichen, e.title, e.body, e.date
-			FROM search_entries e WHERE e.tsv @@ to_tsquery('simple', ?) AND e.tenant = ?`)
+		b.WriteString(`SELECT e.seq, e.tenant, e.court, e.case_id, e.document_id, e.kind, e.aktenzeichen, e.title, e.body, e.date,
+			COALESCE(d.blob, ''), COALESCE(d.content_type, '')
+			FROM search_entries e LEFT JOIN documents d ON d.tenant = e.tenant AND d.id = e.document_id
+			WHERE e.tsv @@ to_tsquery('simple', ?) AND e.tenant = ?`)
 		args = append(args, strings.Join(groups, " & "), t)
 	} else {
-		b.WriteString(`SELECT e.seq, e.tenant, e.court, e.case_id, e.document_id, e.kind, e.aktenzeichen, e.title, e.body, e.date
+		b.WriteString(`SELECT e.seq, e.tenant, e.court, e.case_id, e.document_id, e.kind, e.aktenzeichen, e.title, e.body, e.date,
+			COALESCE(d.blob, ''), COALESCE(d.content_type, '')
 			FROM search_fts JOIN search_entries e ON e.seq = search_fts.rowid
+			LEFT JOIN documents d ON d.tenant = e.tenant AND d.id = e.document_id
 			WHERE search_fts MATCH ? AND e.tenant = ?`)
 		args = append(args, strings.Join(groups, " AND "), t)
 	}
@@ -132,17 +136,25 @@ func (d *DB) SearchEntries(ctx context.Context, t tenancy.ID, f search.Filter) (
 		b.WriteString(` AND e.date < ?`)
 		args = append(args, d.ts(f.To))
 	}
+	// On SQLite, order and page by the FTS table's own rowid (= e.seq): FTS5
+	// then delivers matches newest first and the query stops at the limit.
+	// Ordered by e.seq, SQLite walked the tenant's entries instead and ran a
+	// full-text lookup for each — seconds for a rare word over a million.
+	seq := "search_fts.rowid"
+	if d.dialect == Postgres {
+		seq = "e.seq"
+	}
 	if f.After > 0 {
-		b.WriteString(` AND e.seq < ?`)
+		b.WriteString(` AND ` + seq + ` < ?`)
 		args = append(args, f.After)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = search.DefaultLimit
 	}
-	b.WriteString(` ORDER BY e.seq DESC LIMIT ?`)
+	b.WriteString(` ORDER BY ` + seq + ` DESC LIMIT ?`)
 	args = append(args, limit)
-	rows, err := d.r.QueryContext(ctx, d.q(b.String()), args...)
+	rows, err := d.query(ctx, d.r, d.q(b.String()), args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -151,7 +163,7 @@ func (d *DB) SearchEntries(ctx context.Context, t tenancy.ID, f search.Filter) (
 	for rows.Next() {
 		var h search.Hit
 		if err := rows.Scan(&h.Seq, &h.Tenant, &h.Court, &h.Case, &h.Document, &h.Kind, &h.Aktenzeichen,
-			&h.Title, &h.Text, timeCol{&h.Date}); err != nil {
+			&h.Title, &h.Text, timeCol{&h.Date}, &h.Blob, &h.ContentType); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
 		out = append(out, h)
@@ -164,7 +176,7 @@ func (d *DB) SearchEntries(ctx context.Context, t tenancy.ID, f search.Filter) (
 
 // Unindexed implements search.Store: cases first, then documents.
 func (d *DB) Unindexed(ctx context.Context, limit int) ([]search.Pending, error) {
-	rows, err := d.r.QueryContext(ctx, d.q(`SELECT tenant, id, '' FROM cases c WHERE NOT EXISTS
+	rows, err := d.query(ctx, d.r, d.q(`SELECT tenant, id, '' FROM cases c WHERE NOT EXISTS
 			(SELECT 1 FROM search_entries e WHERE e.tenant = c.tenant AND e.case_id = c.id AND e.document_id = '')
 		UNION ALL
 		SELECT tenant, case_id, id FROM documents x WHERE NOT EXISTS

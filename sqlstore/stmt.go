@@ -110,6 +110,18 @@ func (d *DB) queryRow(ctx context.Context, pool *sql.DB, query string, args ...a
 	return st.QueryRowContext(ctx, args...)
 }
 
+// query runs a multi-row query (already rewritten by q) on pool with a cached statement.
+func (d *DB) query(ctx context.Context, pool *sql.DB, query string, args ...any) (*sql.Rows, error) {
+	if d.dialect == Postgres {
+		return pool.QueryContext(ctx, query, args...)
+	}
+	st, err := d.stmts.get(ctx, pool, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
 // exec runs a statement (already rewritten by q) on pool with a cached statement.
 func (d *DB) exec(ctx context.Context, pool *sql.DB, query string, args ...any) (sql.Result, error) {
 	if d.dialect == Postgres {

@@ -95,7 +95,7 @@ func (d *DB) Wiedervorlage(ctx context.Context, t tenancy.ID, id akte.Wiedervorl
 
 // Wiedervorlagen implements akte.Store.
 func (d *DB) Wiedervorlagen(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]akte.Wiedervorlage, error) {
-	rows, err := d.r.QueryContext(ctx, d.q(`SELECT `+wiedervorlageColumns+` FROM wiedervorlagen w
+	rows, err := d.query(ctx, d.r, d.q(`SELECT `+wiedervorlageColumns+` FROM wiedervorlagen w
 		WHERE w.tenant = ? AND w.case_id = ? ORDER BY w.due, w.id`), t, c)
 	if err != nil {
 		return nil, fmt.Errorf("wiedervorlagen of %s: %w", c, err)
@@ -151,7 +151,7 @@ func (d *DB) DueWiedervorlagen(ctx context.Context, t tenancy.ID, f akte.Wiederv
 		where, args = append(where, "(w.due > ? OR (w.due = ? AND w.id > ?))"), append(args, after, after, f.AfterID)
 	}
 	args = append(args, inboxLimit(f.Limit))
-	rows, err := d.r.QueryContext(ctx, d.q(`SELECT `+wiedervorlageColumns+`, `+prefixed("c.", caseColumns)+`
+	rows, err := d.query(ctx, d.r, d.q(`SELECT `+wiedervorlageColumns+`, `+prefixed("c.", caseColumns)+`
 		FROM wiedervorlagen w JOIN cases c ON c.tenant = w.tenant AND c.id = w.case_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY w.due, w.id LIMIT ?`), args...)
 	if err != nil {
@@ -214,7 +214,7 @@ func (d *DB) CasesWithEvents(ctx context.Context, t tenancy.ID, court tenancy.Co
 }
 
 func (d *DB) queryCases(ctx context.Context, op, query string, args ...any) ([]akte.Case, error) {
-	rows, err := d.r.QueryContext(ctx, d.q(query), args...)
+	rows, err := d.query(ctx, d.r, d.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
