@@ -83,6 +83,7 @@ func (m *Model) Tag(tokens []string) []string {
 	d := m.getDecoder()
 	defer m.pool.Put(d)
 	path := m.decode(d, tokens, m.weights)
+	m.applyRules(tokens, path)
 	out := make([]string, len(path))
 	for i, y := range path {
 		out[i] = m.labels.names[y]

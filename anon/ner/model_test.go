@@ -181,3 +181,20 @@ func BenchmarkTag(b *testing.B) {
 	}
 	b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 }
+
+func TestRules(t *testing.T) {
+	m := mustDefault(t)
+	// A lone capital after a role word is a person whatever the weights say.
+	toks := strings.Fields("Die Stammkraft N fehlte .")
+	if got := m.Tag(toks); got[2] != "B-PER" {
+		t.Errorf("Tag(%v) = %v, want B-PER for N", toks, got)
+	}
+	// A person after a lawyer's title, and the rest of the list, are lawyers.
+	toks = strings.Fields("Rechtsanwälte T. , M. und Dr. S. unterschrieben .")
+	got := m.Tag(toks)
+	for _, i := range []int{1, 3, 6} {
+		if !strings.HasSuffix(got[i], "-AN") {
+			t.Errorf("Tag(%v) = %v: %s is %s, want a lawyer", toks, got, toks[i], got[i])
+		}
+	}
+}

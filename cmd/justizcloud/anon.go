@@ -140,6 +140,7 @@ func runAnonEval(args []string, getenv func(string) string, stdout, stderr io.Wr
 		"class, micro overall, and recall for PER+RR+AN and STR+ST.", stderr)
 	gold := fs.String("gold", "", "gold CoNLL file (token, tag)")
 	model := fs.String("model", "", "model file (default: the embedded model)")
+	bias := fs.Float64("person-bias", -1, "replace the model's person bias by this value (negative: keep the model's)")
 	if err := loadFlags(fs, args, getenv); err != nil {
 		return err
 	}
@@ -149,6 +150,9 @@ func runAnonEval(args []string, getenv func(string) string, stdout, stderr io.Wr
 	m, err := loadModel(*model)
 	if err != nil {
 		return err
+	}
+	if *bias >= 0 {
+		m = m.WithPersonBias(float32(*bias))
 	}
 	sents, err := readCoNLLFile(*gold)
 	if err != nil {
