@@ -113,6 +113,8 @@ type Store interface {
 	Document(ctx context.Context, t tenancy.ID, id DocumentID) (Document, error)
 	// Documents lists a case's documents in the order they were filed.
 	Documents(ctx context.Context, t tenancy.ID, c CaseID) ([]Document, error)
+	// CaseDocuments is Case and Documents in one.
+	CaseDocuments(ctx context.Context, t tenancy.ID, c CaseID) (Case, []Document, error)
 
 	// SetHold stores or replaces the legal hold of an existing case.
 	SetHold(ctx context.Context, h Hold) error

@@ -314,16 +314,14 @@ func (s *Service) Document(ctx context.Context, sub authz.Subject, id DocumentID
 
 // Documents lists the documents of a case the subject may see.
 func (s *Service) Documents(ctx context.Context, sub authz.Subject, id CaseID) ([]Document, error) {
-	c, err := s.Case(ctx, sub, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := authz.May(sub, authz.ReadDocument, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
-		return nil, fmt.Errorf("documents of case %s: %w", id, err)
-	}
-	ds, err := s.store.Documents(ctx, c.Tenant, c.ID)
+	c, ds, err := s.store.CaseDocuments(ctx, sub.Tenant, id)
 	if err != nil {
 		return nil, fmt.Errorf("documents of case %s: %w", id, err)
+	}
+	for _, a := range []authz.Action{authz.ReadCase, authz.ReadDocument} {
+		if err := authz.May(sub, a, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
+			return nil, fmt.Errorf("documents of case %s: %w", id, err)
+		}
 	}
 	return ds, nil
 }

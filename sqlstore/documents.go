@@ -187,27 +187,40 @@ func (d *DB) Document(ctx context.Context, t tenancy.ID, id akte.DocumentID) (ak
 // equal times, by the order of their commits. A case that does not exist in
 // tenant t yields errs.ErrNotFound; a case without documents an empty list.
 func (d *DB) Documents(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]akte.Document, error) {
-	rows, err := d.query(ctx, d.r, d.q(`SELECT `+documentColumns+` FROM documents
-		WHERE tenant = ? AND case_id = ? ORDER BY created_at, seq`), t, c)
+	_, docs, err := d.CaseDocuments(ctx, t, c)
+	return docs, err
+}
+
+// CaseDocuments implements akte.Store: the case and its documents (ordered
+// as by Documents) in one query, the hot path of listing a case file.
+func (d *DB) CaseDocuments(ctx context.Context, t tenancy.ID, id akte.CaseID) (akte.Case, []akte.Document, error) {
+	rows, err := d.query(ctx, d.r, d.q(`SELECT `+prefixed("c.", caseColumns)+`, x.id, x.tenant, x.case_id, x.filename, x.content_type, x.size, x.sha256, x.blob,
+		COALESCE(x.predecessor, ''), x.version, x.class, x.created_at, x.created_by
+		FROM cases c JOIN documents x ON x.tenant = c.tenant AND x.case_id = c.id
+		WHERE c.tenant = ? AND c.id = ? ORDER BY x.created_at, x.seq`), t, id)
 	if err != nil {
-		return nil, fmt.Errorf("documents of case %s: %w", c, err)
+		return akte.Case{}, nil, fmt.Errorf("documents of case %s: %w", id, err)
 	}
 	defer rows.Close()
+	var c akte.Case
 	out := []akte.Document{}
 	for rows.Next() {
-		doc, err := scanDocument(rows)
-		if err != nil {
-			return nil, fmt.Errorf("documents of case %s: %w", c, err)
+		var doc akte.Document
+		if err := rows.Scan(&c.ID, &c.Tenant, &c.Court, &c.Aktenzeichen.Department, &c.Aktenzeichen.Register,
+			&c.Aktenzeichen.Number, &c.Aktenzeichen.Year, &c.Subject, &c.Procedure, timeCol{&c.CreatedAt}, &c.CreatedBy,
+			&doc.ID, &doc.Tenant, &doc.Case, &doc.Filename, &doc.ContentType, &doc.Size,
+			hashCol{&doc.SHA256}, &doc.Blob, &doc.Predecessor, &doc.Version, &doc.Class, timeCol{&doc.CreatedAt}, &doc.CreatedBy); err != nil {
+			return akte.Case{}, nil, fmt.Errorf("documents of case %s: %w", id, err)
 		}
 		out = append(out, doc)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("documents of case %s: %w", c, err)
+		return akte.Case{}, nil, fmt.Errorf("documents of case %s: %w", id, err)
 	}
-	if len(out) == 0 {
-		if err := d.caseExists(ctx, nil, t, c); err != nil {
-			return nil, fmt.Errorf("documents: %w", err)
+	if len(out) == 0 { // no documents, or no such case
+		if c, err = d.Case(ctx, t, id); err != nil {
+			return akte.Case{}, nil, fmt.Errorf("documents: %w", err)
 		}
 	}
-	return out, nil
+	return c, out, nil
 }
