@@ -279,10 +279,12 @@ func (im *Importer) plan(sub authz.Subject, m *Message, o ImportOptions, p *Pack
 // court picks the court that receives the proceeding.
 func (im *Importer) court(sub authz.Subject, m *Message, o ImportOptions) (tenancy.Court, error) {
 	var tried []string
+	seen := map[string]bool{}
 	for _, id := range []string{string(o.Court), m.Recipient.Court, m.Court} {
-		if id == "" {
+		if id == "" || seen[id] {
 			continue
 		}
+		seen[id] = true
 		c, err := im.cat.Court(tenancy.CourtID(id))
 		if err != nil {
 			if o.Court != "" && id == string(o.Court) {

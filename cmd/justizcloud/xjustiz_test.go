@@ -353,3 +353,38 @@ func TestXJustizExportCommand(t *testing.T) {
 		t.Errorf("import of the export = %q, %v", out, err)
 	}
 }
+
+// TestXJustizImportCourt: the court comes from the message when it is the
+// tenant's; otherwise the import says why and what to give.
+func TestXJustizImportCourt(t *testing.T) {
+	dir, _ := mustMessageDir(t, "valid/xjustiz_nachricht_abs_sonst_empf_sg_v3_2.xml") // Sozialgericht München, D6260
+	tests := []struct {
+		name string
+		args []string
+		want string // in the error; "" for success
+	}{
+		{"other Land", []string{"--tenant", "DE-BE"}, "the message names no court of DE-BE (recipient and Instanzbehörde: [D6260 (DE-BY)]); give one (--court)"},
+		{"no Registerzeichen", []string{"--tenant", "DE-BY"}, "no Registerzeichen for a Sozialgericht is known; give one (--register)"},
+		{"court of another Land", []string{"--tenant", "DE-BY", "--court", "F1101"}, "court F1101 belongs to DE-BE, not DE-BY"},
+		{"unknown court", []string{"--tenant", "DE-BY", "--court", "Q0000"}, `unknown court id "Q0000"`},
+		{"with --register", []string{"--tenant", "DE-BY", "--register", "BZR"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := t.TempDir()
+			out, err := runXJ(append(append([]string{"import", "--data", data}, tt.args...), dir)...)
+			if tt.want == "" {
+				if err != nil || !strings.Contains(out, ", D6260 1 BZR 1/") {
+					t.Errorf("import = %q, %v; want a case at D6260 with BZR", out, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("import = %q, %v; want an error with %q", out, err, tt.want)
+			}
+			if n := countCases(t, mustOpenStore(t, data), "DE-BY", ""); n != 0 {
+				t.Errorf("%d cases after a refused import", n)
+			}
+		})
+	}
+}
