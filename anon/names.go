@@ -3,7 +3,11 @@
 
 package anon
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // firstNames are common German first names. The tagger learnt from
 // decisions that the courts had already anonymized ("Frau M."), so it finds
@@ -49,4 +53,34 @@ func widenFirstNames(text string, spans []Span) {
 			s.Text = text[s.Start:s.End]
 		}
 	}
+}
+
+// firstNameSpans finds a known first name followed by a capitalized word
+// ("Erika Mustermann") in a tokenized sentence.
+func firstNameSpans(text string, sent []Token) []Span {
+	var out []Span
+	for j := 0; j+1 < len(sent); j++ {
+		if firstNames[sent[j].Text] && isNameWord(sent[j+1].Text) && sent[j+1].Start-sent[j].End <= 2 {
+			a, b := sent[j].Start, sent[j+1].End
+			out = append(out, Span{Start: a, End: b, Kind: Person, Text: text[a:b], Source: "rule"})
+		}
+	}
+	return out
+}
+
+// isNameWord reports whether w looks like a surname: a capital followed by
+// lower-case letters, hyphenated parts allowed ("Müller-Lüdenscheidt").
+func isNameWord(w string) bool {
+	for _, part := range strings.Split(w, "-") {
+		r, n := utf8.DecodeRuneInString(part)
+		if n == 0 || !unicode.IsUpper(r) || n == len(part) {
+			return false
+		}
+		for _, c := range part[n:] {
+			if !unicode.IsLower(c) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -4,19 +4,13 @@
 package anon
 
 import (
-	"maps"
 	"math/big"
 	"regexp"
-	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
-// firstNamePattern is an alternation of firstNames, longest first.
-func firstNamePattern() string {
-	names := slices.Collect(maps.Keys(firstNames))
-	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
-	return strings.Join(names, "|")
-}
+
 
 // rule finds one kind of identifier by pattern. group selects the submatch
 // that is the identifier (0: the whole match); check, when set, must accept
@@ -26,6 +20,22 @@ type rule struct {
 	re    *regexp.Regexp
 	group int
 	check func(string) bool
+	// need is a cheap test that a chunk (and its lower-cased form) may hold
+	// a match; the regular expression runs only where it passes.
+	need func(chunk, lower string) bool
+}
+
+func hasDigit(c, _ string) bool { return strings.ContainsAny(c, "0123456789") }
+
+func hasAny(words ...string) func(string, string) bool {
+	return func(_, lower string) bool {
+		for _, w := range words {
+			if strings.Contains(lower, w) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // rules are compiled once per Pseudonymizer; regexp values are safe for
@@ -35,45 +45,83 @@ func newRules() []rule {
 	const date = `\d{1,2}\.\s?(?:\d{1,2}\.|` + month + `)\s?(?:19|20)?\d{2}`
 	const street = `(?:[A-ZÄÖÜ][\p{L}-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|graben|kamp|twiete|stieg)|(?:Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den|Hinter der|Alte|Alter|Neue|Neuer) [A-ZÄÖÜ][\p{L}-]+|[A-ZÄÖÜ][\p{L}-]+ (?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee))`
 	return []rule{
-		{kind: Email, re: regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)},
-		{kind: IBAN, re: regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b`), check: validIBAN},
+		{kind: Email, re: regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`), need: hasAny("@")},
+		{kind: IBAN, re: regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b`), check: validIBAN, need: hasDigit},
 		// Dates after "geb." / "geboren am" / "*"; the date itself is the span.
-		{kind: BirthDate, re: regexp.MustCompile(`(?:\bgeb\.|\bgeboren(?: am)?|\*)\s*(?:am\s+)?(` + date + `)`), group: 1},
+		{kind: BirthDate, re: regexp.MustCompile(`(?:\bgeb\.|\bgeboren(?: am)?|\*)\s*(?:am\s+)?(` + date + `)`), group: 1, need: hasAny("geb", "*")},
 		// Renten-/Sozialversicherungsnummer: 2 digits, birth date (6), initial, 3 digits.
-		{kind: SocialSecurity, re: regexp.MustCompile(`\b\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}\b`)},
+		{kind: SocialSecurity, re: regexp.MustCompile(`\b\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}\b`), need: hasDigit},
 		// Steuer-Identifikationsnummer and Steuernummer after their keyword.
-		{kind: TaxID, re: regexp.MustCompile(`(?i:steuer-?id(?:entifikationsnummer)?|steuer-idnr\.?|idnr\.?|steuernummer|st\.-?nr\.?)\s*:?\s*(\d[\d /]{8,14}\d)`), group: 1},
-		{kind: Phone, re: regexp.MustCompile(`(?:\+49|\b0049|\(0\d{2,5}\)|\b0\d{2,5})[\d /()-]{4,}\d`), check: phoneDigits},
-		{kind: Phone, re: regexp.MustCompile(`(?i:tel(?:efon)?\.?|fax|mobil|handy)\s*:?\s*(\+?[\d][\d /()-]{5,}\d)`), group: 1, check: phoneDigits},
-		{kind: LicencePlate, re: regexp.MustCompile(`\b[A-ZÄÖÜ]{1,3}-[A-Z]{1,2} ?[1-9]\d{0,3}[EH]?\b`)},
-		{kind: LicencePlate, re: regexp.MustCompile(`(?i:kennzeichen|kfz-kennzeichen)\s*:?\s*([A-ZÄÖÜ]{1,3}[ -][A-Z]{1,2} ?[1-9]\d{0,3}[EH]?)\b`), group: 1},
+		{kind: TaxID, re: regexp.MustCompile(`(?i:steuer-?id(?:entifikationsnummer)?|steuer-idnr\.?|idnr\.?|steuernummer|st\.-?nr\.?)\s*:?\s*(\d[\d /]{8,14}\d)`), group: 1, need: hasAny("steuer", "idnr", "st.")},
+		{kind: Phone, re: regexp.MustCompile(`(?:\+49|\b0049|\(0\d{2,5}\)|\b0\d{2,5})[\d /()-]{4,}\d`), check: phoneDigits, need: hasAny("0", "+49")},
+		{kind: Phone, re: regexp.MustCompile(`(?i:tel(?:efon)?\.?|fax|mobil|handy)\s*:?\s*(\+?[\d][\d /()-]{5,}\d)`), group: 1, check: phoneDigits, need: hasAny("tel", "fax", "mobil", "handy")},
+		{kind: LicencePlate, re: regexp.MustCompile(`\b[A-ZÄÖÜ]{1,3}-[A-Z]{1,2} ?[1-9]\d{0,3}[EH]?\b`), need: hasAny("-")},
+		{kind: LicencePlate, re: regexp.MustCompile(`(?i:kennzeichen|kfz-kennzeichen)\s*:?\s*([A-ZÄÖÜ]{1,3}[ -][A-Z]{1,2} ?[1-9]\d{0,3}[EH]?)\b`), group: 1, need: hasAny("kennzeichen")},
 		// A street with a house number, optionally followed by postcode and city.
-		{kind: Address, re: regexp.MustCompile(street + ` \d{1,4}(?:\s?[a-z]\b|-\d{1,4})?(?:,?\s+\d{5}\s+[A-ZÄÖÜ][\p{L}-]+)?`)},
+		{kind: Address, re: regexp.MustCompile(street + ` \d{1,4}(?:\s?[a-z]\b|-\d{1,4})?(?:,?\s+\d{5}\s+[A-ZÄÖÜ][\p{L}-]+)?`), need: hasDigit},
 		// Postcode and town on their own, after "in", a comma or at a line start.
-		{kind: Address, re: regexp.MustCompile(`(?m)(?:^|,|\bin)[ \t]*(\d{5}\s+[A-ZÄÖÜ][\p{L}-]+(?:\s?/\s?[A-ZÄÖÜ][\p{L}]+)?)\b`), group: 1, check: postcodeContext},
+		{kind: Address, re: regexp.MustCompile(`(?m)(?:^|,|\bin)[ \t]*(\d{5}\s+[A-ZÄÖÜ][\p{L}-]+(?:\s?/\s?[A-ZÄÖÜ][\p{L}]+)?)\b`), group: 1, check: postcodeContext, need: hasDigit},
 		// A name after a form of address; the name is the span.
-		// A known first name and a capitalized word: "Erika Mustermann".
-		{kind: Person, re: regexp.MustCompile(`\b(?:` + firstNamePattern() + `)\s+[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?\b`)},
-		{kind: Person, re: regexp.MustCompile(`\b(?:Herrn?|Frau|Fräulein|Zeugin|Zeuge|Zeugen)\s+(?:(?:Dr\.|Prof\.|Dipl\.-[\p{L}]+\.?)\s+)*((?:[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?\s+)?[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?|[A-ZÄÖÜ]\.)`), group: 1, check: notCommonWord},
+		{kind: Person, re: regexp.MustCompile(`\b(?:Herrn?|Frau|Fräulein|Zeugin|Zeuge|Zeugen)\s+(?:(?:Dr\.|Prof\.|Dipl\.-[\p{L}]+\.?)\s+)*((?:[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?\s+)?[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?|[A-ZÄÖÜ]\.)`), group: 1, check: notCommonWord, need: hasAny("herr", "frau", "fräulein", "zeug")},
 	}
 }
+
+// maxChunk bounds the pieces of text the rules run on. Go's regexp runs a
+// fast backtracker on short inputs and a slower automaton on long ones, so
+// rules run line by line, and long lines are cut at a sentence end or a space.
+const maxChunk = 2048
 
 // ruleSpans applies every rule to text.
 func ruleSpans(rules []rule, text string) []Span {
 	var out []Span
-	for _, r := range rules {
-		for _, m := range r.re.FindAllStringSubmatchIndex(text, -1) {
-			s, e := m[2*r.group], m[2*r.group+1]
-			if s < 0 {
+	for start := 0; start < len(text); {
+		end := chunkEnd(text, start)
+		chunk := text[start:end]
+		lower := strings.ToLower(chunk)
+		for _, r := range rules {
+			if r.need != nil && !r.need(chunk, lower) {
 				continue
 			}
-			if r.check != nil && !r.check(text[s:e]) {
-				continue
+			for _, m := range r.re.FindAllStringSubmatchIndex(chunk, -1) {
+				s, e := m[2*r.group], m[2*r.group+1]
+				if s < 0 {
+					continue
+				}
+				if r.check != nil && !r.check(chunk[s:e]) {
+					continue
+				}
+				out = append(out, Span{Start: start + s, End: start + e, Kind: r.kind, Text: chunk[s:e], Source: "rule"})
 			}
-			out = append(out, Span{Start: s, End: e, Kind: r.kind, Text: text[s:e], Source: "rule"})
 		}
+		start = end
 	}
 	return out
+}
+
+// chunkEnd returns the end of the chunk starting at start: after the next
+// newline, or for a long line after the last ". " (else the last space)
+// within maxChunk bytes.
+func chunkEnd(text string, start int) int {
+	rest := text[start:]
+	if i := strings.IndexByte(rest, '\n'); i >= 0 && i < maxChunk {
+		return start + i + 1
+	}
+	if len(rest) <= maxChunk {
+		return len(text)
+	}
+	window := rest[:maxChunk]
+	if i := strings.LastIndex(window, ". "); i > maxChunk/2 {
+		return start + i + 2
+	}
+	if i := strings.LastIndexAny(window, " \t"); i > 0 {
+		return start + i + 1
+	}
+	// No space at all: cut at a rune boundary.
+	end := start + maxChunk
+	for end > start+1 && !utf8.RuneStart(text[end]) {
+		end--
+	}
+	return end
 }
 
 // validIBAN checks the ISO 13616 mod-97 checksum.

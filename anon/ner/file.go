@@ -4,6 +4,7 @@
 package ner
 
 import (
+	"cmp"
 	"bufio"
 	"bytes"
 	"compress/gzip"
@@ -51,7 +52,6 @@ func (m *Model) Save(w io.Writer) error {
 		return fmt.Errorf("save model: %w", err)
 	}
 	bw := bufio.NewWriter(zw)
-	L := len(m.labels.names)
 	var tmp [binary.MaxVarintLen64]byte
 	uv := func(x uint64) { bw.Write(tmp[:binary.PutUvarint(tmp[:], x)]) }
 	f32 := func(x float32) { binary.Write(bw, binary.LittleEndian, x) }
@@ -64,8 +64,8 @@ func (m *Model) Save(w io.Writer) error {
 		bw.WriteString(c)
 	}
 	var maxAbs float32
-	for _, x := range m.weights {
-		maxAbs = max(maxAbs, float32(math.Abs(float64(x))))
+	for _, p := range m.feats.pairs {
+		maxAbs = max(maxAbs, float32(math.Abs(float64(p.w))))
 	}
 	scale := maxAbs / 32767
 	if scale == 0 {
@@ -77,26 +77,27 @@ func (m *Model) Save(w io.Writer) error {
 			f32(x)
 		}
 	}
-	hashes := make([]uint64, 0, len(m.rows))
-	for f := range m.rows {
-		hashes = append(hashes, f)
+	var ents []entry
+	for _, e := range m.feats.entries {
+		if e.key != 0 {
+			ents = append(ents, e)
+		}
 	}
-	slices.Sort(hashes)
-	uv(uint64(len(hashes)))
+	slices.SortFunc(ents, func(a, b entry) int { return cmp.Compare(a.key, b.key) })
+	uv(uint64(len(ents)))
 	var prev uint64
 	var nz []byte
 	var qs []int64
-	for _, f := range hashes {
-		r := int(m.rows[f])
+	for _, e := range ents {
 		nz, qs = nz[:0], qs[:0]
-		for y, x := range m.weights[r*L : r*L+L] {
-			if q := int64(math.Round(float64(x / scale))); q != 0 {
-				nz = append(nz, byte(y))
+		for _, p := range m.feats.pairs[e.start : e.start+e.n] {
+			if q := int64(math.Round(float64(p.w / scale))); q != 0 {
+				nz = append(nz, byte(p.y))
 				qs = append(qs, q)
 			}
 		}
-		uv(f - prev)
-		prev = f
+		uv(e.key - prev)
+		prev = e.key
 		uv(uint64(len(nz)))
 		for i := range nz {
 			bw.WriteByte(nz[i])
@@ -179,8 +180,8 @@ func Load(r io.Reader) (*Model, error) {
 	if err != nil || nr > 1<<26 {
 		return nil, bad("row count", err)
 	}
-	m.rows = make(map[uint64]int32, nr)
-	m.weights = make([]float32, int(nr)*L)
+	m.feats = newTable(int(nr))
+	row := make([]float32, L)
 	var f uint64
 	for r := 0; r < int(nr); r++ {
 		d, err := binary.ReadUvarint(br)
@@ -188,7 +189,7 @@ func Load(r io.Reader) (*Model, error) {
 			return nil, bad("row", err)
 		}
 		f += d
-		m.rows[f] = int32(r)
+		clear(row)
 		k, err := binary.ReadUvarint(br)
 		if err != nil || k > uint64(L) {
 			return nil, bad("row", err)
@@ -202,8 +203,9 @@ func Load(r io.Reader) (*Model, error) {
 			if err != nil {
 				return nil, bad("weight", err)
 			}
-			m.weights[r*L+int(y)] = float32(q) * scale
+			row[y] = float32(q) * scale
 		}
+		m.feats.add(f, row, 0)
 	}
 	return m, nil
 }

@@ -11,9 +11,7 @@ import (
 // Model is a trained tagger. It is immutable and safe for concurrent use.
 type Model struct {
 	labels *labelSet
-	rows   map[uint64]int32 // feature hash → row in weights
-	// weights holds one row of len(labels.names) weights per feature.
-	weights []float32
+	feats  *table // feature hash → non-zero weights per label
 	// trans[a*L+b] scores label b after label a; start[b] scores b first.
 	trans, start []float32
 	// bias is added to a label's score at every token. Training leaves it at
@@ -27,14 +25,14 @@ type Model struct {
 func newModel(classes []string) *Model {
 	ls := newLabelSet(classes)
 	L := len(ls.names)
-	return &Model{labels: ls, rows: map[uint64]int32{}, trans: make([]float32, L*L), start: make([]float32, L), bias: make([]float32, L)}
+	return &Model{labels: ls, feats: newTable(0), trans: make([]float32, L*L), start: make([]float32, L), bias: make([]float32, L)}
 }
 
 // Labels returns the model's tags: "O", then B-X and I-X per class.
 func (m *Model) Labels() []string { return append([]string(nil), m.labels.names...) }
 
 // Features returns the number of feature rows the model holds.
-func (m *Model) Features() int { return len(m.rows) }
+func (m *Model) Features() int { return m.feats.n }
 
 // PersonBias returns the score added to the B- and I- labels of PER, RR and AN.
 func (m *Model) PersonBias() float32 {
@@ -48,7 +46,7 @@ func (m *Model) PersonBias() float32 {
 // and AN labels at every token (b > 0 favours tagging persons: a missed name
 // costs more than an extra mask). The copy shares the weights.
 func (m *Model) WithPersonBias(b float32) *Model {
-	c := &Model{labels: m.labels, rows: m.rows, weights: m.weights, trans: m.trans, start: m.start, bias: make([]float32, len(m.bias))}
+	c := &Model{labels: m.labels, feats: m.feats, trans: m.trans, start: m.start, bias: make([]float32, len(m.bias))}
 	for i, name := range m.labels.names {
 		_, cl := splitTag(name)
 		if Coarse(cl) == "PER" {
@@ -65,6 +63,7 @@ type decoder struct {
 	scores []float32 // n*L emission scores
 	delta  []float32 // n*L Viterbi scores
 	back   []int32   // n*L back pointers
+	transT []float32 // transitions, transposed
 	path   []int
 }
 
@@ -82,7 +81,7 @@ func (m *Model) Tag(tokens []string) []string {
 	}
 	d := m.getDecoder()
 	defer m.pool.Put(d)
-	path := m.decode(d, tokens, m.weights)
+	path := m.decode(d, tokens)
 	m.applyRules(tokens, path)
 	out := make([]string, len(path))
 	for i, y := range path {
@@ -92,7 +91,7 @@ func (m *Model) Tag(tokens []string) []string {
 }
 
 // emissions fills d.scores with the weight sums of each token's features.
-func (m *Model) emissions(d *decoder, tokens []string, w []float32) {
+func (m *Model) emissions(d *decoder, tokens []string) {
 	L := len(m.labels.names)
 	n := len(tokens)
 	d.view.reset(tokens)
@@ -105,22 +104,17 @@ func (m *Model) emissions(d *decoder, tokens []string, w []float32) {
 		copy(s, m.bias)
 		d.feats = d.view.features(d.feats[:0], i)
 		for _, f := range d.feats {
-			r, ok := m.rows[f]
-			if !ok {
-				continue
-			}
-			row := w[int(r)*L : int(r)*L+L]
-			for y := range s {
-				s[y] += row[y]
+			for _, p := range m.feats.get(f) {
+				s[p.y] += p.w
 			}
 		}
 	}
 }
 
-// decode runs Viterbi over emission scores computed with weights w and
-// returns label indices; transitions that IOB2 forbids are never taken.
-func (m *Model) decode(d *decoder, tokens []string, w []float32) []int {
-	m.emissions(d, tokens, w)
+// decode runs Viterbi over the emission scores and returns label indices;
+// transitions that IOB2 forbids are never taken.
+func (m *Model) decode(d *decoder, tokens []string) []int {
+	m.emissions(d, tokens)
 	return m.viterbi(d, len(tokens))
 }
 
@@ -139,6 +133,16 @@ func (m *Model) viterbi(d *decoder, n int) []int {
 			d.delta[y] = negInf
 		}
 	}
+	// transT[y*L+a] = trans[a*L+y], so the inner loop reads memory in order.
+	if cap(d.transT) < L*L {
+		d.transT = make([]float32, L*L)
+	}
+	transT := d.transT[:L*L]
+	for a := 0; a < L; a++ {
+		for y := 0; y < L; y++ {
+			transT[y*L+a] = m.trans[a*L+y]
+		}
+	}
 	for i := 1; i < n; i++ {
 		prev := d.delta[(i-1)*L : i*L]
 		cur := d.delta[i*L : (i+1)*L]
@@ -147,15 +151,15 @@ func (m *Model) viterbi(d *decoder, n int) []int {
 			best, arg := negInf, int32(0)
 			if m.labels.inside[y] {
 				// I-X continues only B-X or I-X.
-				b := y - 1
-				for _, a := range [2]int{b, y} {
+				for _, a := range [2]int{y - 1, y} {
 					if v := prev[a] + m.trans[a*L+y]; v > best {
 						best, arg = v, int32(a)
 					}
 				}
 			} else {
-				for a := 0; a < L; a++ {
-					if v := prev[a] + m.trans[a*L+y]; v > best {
+				tr := transT[y*L : y*L+L]
+				for a, p := range prev {
+					if v := p + tr[a]; v > best {
 						best, arg = v, int32(a)
 					}
 				}

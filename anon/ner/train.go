@@ -6,7 +6,6 @@ package ner
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -19,8 +18,8 @@ type TrainOptions struct {
 	Epochs int // passes over the training data; 0 means 12
 	// MinCount drops features seen fewer times in training (0 means 1).
 	MinCount int
-	// Prune drops, after training, every feature row whose averaged weights
-	// are all smaller in magnitude (0 keeps all rows).
+	// Prune drops, after training, every averaged weight smaller in
+	// magnitude (0 keeps all).
 	Prune float32
 	Seed  uint64 // shuffles the sentence order of every epoch
 	// Dev, when set, is tagged after every epoch, and the averaged weights of
@@ -37,6 +36,7 @@ type TrainOptions struct {
 // trainer holds the training state of the averaged perceptron.
 type trainer struct {
 	m        *Model
+	rows     map[uint64]int32 // feature hash → row in w
 	L        int
 	w, u     []float32 // current weights and their time-weighted update sums
 	tw, tu   []float32 // same for transitions (L*L) followed by start (L)
@@ -45,6 +45,9 @@ type trainer struct {
 	featRows []int32
 	gold     []int32 // label per token
 	sentOff  []int32 // per sentence: first token
+	// lastAvg holds the dense averaged weights of the last averaged() call,
+	// bestW those of the model Train returns (for pruning).
+	lastAvg, bestW []float32
 }
 
 // Train fits a model to tagged sentences. Tags must be "O" or B-/I- of one of
@@ -57,12 +60,12 @@ func Train(ctx context.Context, train []Sentence, opt TrainOptions) (*Model, err
 		opt.MinCount = 1
 	}
 	m := newModel(Classes())
-	t := &trainer{m: m, L: len(m.labels.names)}
+	t := &trainer{m: m, L: len(m.labels.names), rows: map[uint64]int32{}}
 	if err := t.index(ctx, train, opt.MinCount); err != nil {
 		return nil, err
 	}
 	L := t.L
-	t.w = make([]float32, len(m.rows)*L)
+	t.w = make([]float32, len(t.rows)*L)
 	t.u = make([]float32, len(t.w))
 	t.tw = make([]float32, L*L+L)
 	t.tu = make([]float32, L*L+L)
@@ -107,13 +110,15 @@ func Train(ctx context.Context, train []Sentence, opt TrainOptions) (*Model, err
 		}
 		if f := rep.Micro.F1(); f > bestF1 {
 			best, bestF1 = avg, f
+			t.bestW = t.lastAvg
 		}
 	}
 	if best == nil {
 		best = t.averaged()
+		t.bestW = t.lastAvg
 	}
 	if opt.Prune > 0 {
-		best = best.pruned(opt.Prune)
+		best.feats = compile(t.rows, t.bestW, L, opt.Prune)
 	}
 	return best, nil
 }
@@ -143,7 +148,7 @@ func (t *trainer) index(ctx context.Context, train []Sentence, minCount int) err
 	}
 	for f, n := range counts {
 		if int(n) >= minCount {
-			t.m.rows[f] = int32(len(t.m.rows))
+			t.rows[f] = int32(len(t.rows))
 		}
 	}
 	counts = nil
@@ -162,7 +167,7 @@ func (t *trainer) index(ctx context.Context, train []Sentence, minCount int) err
 			t.featOff = append(t.featOff, int32(len(t.featRows)))
 			buf = v.features(buf[:0], i)
 			for _, f := range buf {
-				if r, ok := t.m.rows[f]; ok {
+				if r, ok := t.rows[f]; ok {
 					t.featRows = append(t.featRows, r)
 				}
 			}
@@ -227,43 +232,23 @@ func (t *trainer) step(d *decoder, si int, pred []int) []int {
 // averaged returns a model with the averaged weights w - u/c.
 func (t *trainer) averaged() *Model {
 	L := t.L
-	m := &Model{labels: t.m.labels, rows: t.m.rows, bias: make([]float32, L)}
+	m := &Model{labels: t.m.labels, bias: make([]float32, L)}
 	inv := 1 / t.c
 	if t.c == 0 {
 		inv = 0
 	}
-	m.weights = make([]float32, len(t.w))
+	avg := make([]float32, len(t.w))
 	for i := range t.w {
-		m.weights[i] = t.w[i] - t.u[i]*inv
+		avg[i] = t.w[i] - t.u[i]*inv
 	}
+	m.feats = compile(t.rows, avg, L, 0)
+	t.lastAvg = avg
 	tr := make([]float32, len(t.tw))
 	for i := range t.tw {
 		tr[i] = t.tw[i] - t.tu[i]*inv
 	}
 	m.trans, m.start = tr[:L*L], tr[L*L:]
 	return m
-}
-
-// pruned returns a copy of m without the feature rows whose weights are all
-// below eps in magnitude.
-func (m *Model) pruned(eps float32) *Model {
-	L := len(m.labels.names)
-	c := &Model{labels: m.labels, rows: make(map[uint64]int32), trans: m.trans, start: m.start, bias: m.bias}
-	for f, r := range m.rows {
-		row := m.weights[int(r)*L : int(r)*L+L]
-		keep := false
-		for _, x := range row {
-			if float32(math.Abs(float64(x))) >= eps {
-				keep = true
-				break
-			}
-		}
-		if keep {
-			c.rows[f] = int32(len(c.rows))
-			c.weights = append(c.weights, row...)
-		}
-	}
-	return c
 }
 
 // evaluateModel tags the gold sentences on all cores and scores the result.
