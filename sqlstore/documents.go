@@ -192,12 +192,15 @@ func (d *DB) Documents(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]akte
 }
 
 // CaseDocuments implements akte.Store: the case and its documents (ordered
-// as by Documents) in one query, the hot path of listing a case file.
+// as by Documents) in one query, the hot path of listing a case file. The
+// documents are selected by the parameter, not by c.id: on PostgreSQL
+// cases.id has the "C" collation and documents.case_id the default one, and
+// a join across the two could not use the documents index.
 func (d *DB) CaseDocuments(ctx context.Context, t tenancy.ID, id akte.CaseID) (akte.Case, []akte.Document, error) {
 	rows, err := d.query(ctx, d.r, d.q(`SELECT `+prefixed("c.", caseColumns)+`, x.id, x.tenant, x.case_id, x.filename, x.content_type, x.size, x.sha256, x.blob,
 		COALESCE(x.predecessor, ''), x.version, x.class, x.created_at, x.created_by
-		FROM cases c JOIN documents x ON x.tenant = c.tenant AND x.case_id = c.id
-		WHERE c.tenant = ? AND c.id = ? ORDER BY x.created_at, x.seq`), t, id)
+		FROM cases c JOIN documents x ON x.tenant = c.tenant
+		WHERE c.tenant = ? AND c.id = ? AND x.case_id = ? ORDER BY x.created_at, x.seq`), t, id, id)
 	if err != nil {
 		return akte.Case{}, nil, fmt.Errorf("documents of case %s: %w", id, err)
 	}
