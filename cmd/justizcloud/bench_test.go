@@ -28,3 +28,33 @@ func TestBenchIngestSmall(t *testing.T) {
 		t.Errorf("output does not name the streamed size:\n%s", out)
 	}
 }
+
+// TestBenchSeedAndRead seeds a small store and loads it with every request
+// kind of the read benchmark through the real binary: every kind must get
+// answers and none may fail (a 4xx or 5xx counts as an error). The figures
+// are not judged.
+func TestBenchSeedAndRead(t *testing.T) {
+	exe := mustBinary(t)
+	data := t.TempDir()
+	out, err := exec.Command(exe, "bench", "seed", "--data", data, "--cases", "300", "--docs-per-case", "3").CombinedOutput()
+	if err != nil {
+		t.Fatalf("bench seed: %v\n%s", err, out)
+	}
+	if !regexp.MustCompile(`seeded 300 cases and 900 documents .*: \d+ documents/s`).Match(out) {
+		t.Fatalf("bench seed printed:\n%s", out)
+	}
+	out, err = exec.Command(exe, "bench", "read", "--data", data, "--duration", "300ms", "--connections", "4").CombinedOutput()
+	if err != nil {
+		t.Fatalf("bench read: %v\n%s", err, out)
+	}
+	for _, kind := range []string{"bare handler", "case file listing", "case history", "inbox", "search"} {
+		row := regexp.MustCompile(`(?m)^\s*` + kind + `\s+(\d+)\s+[\d.]+ %\s+[\d.]+\s+[\d.]+\s+(\d+)\s*$`).FindStringSubmatch(string(out))
+		if row == nil {
+			t.Errorf("no row for %q in:\n%s", kind, out)
+			continue
+		}
+		if row[1] == "0" || row[2] != "0" {
+			t.Errorf("%s: %s requests/s with %s errors", kind, row[1], row[2])
+		}
+	}
+}
