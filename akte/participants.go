@@ -174,19 +174,33 @@ func (s *Service) Participants(ctx context.Context, sub authz.Subject, id CaseID
 	return ps, err
 }
 
+// ParticipantsOf is Participants for a case the caller has just read
+// through this service: the case is not read again.
+func (s *Service) ParticipantsOf(ctx context.Context, sub authz.Subject, c Case) ([]Participant, error) {
+	return s.participantsOf(ctx, sub, c, authz.ReadCase)
+}
+
 func (s *Service) participantsFor(ctx context.Context, sub authz.Subject, id CaseID, a authz.Action) (Case, []Participant, error) {
 	c, err := s.store.Case(ctx, sub.Tenant, id)
 	if err != nil {
 		return Case{}, nil, fmt.Errorf("case %s: %w", id, err)
 	}
+	ps, err := s.participantsOf(ctx, sub, c, a)
+	if err != nil {
+		return Case{}, nil, err
+	}
+	return c, ps, nil
+}
+
+func (s *Service) participantsOf(ctx context.Context, sub authz.Subject, c Case, a authz.Action) ([]Participant, error) {
 	if err := authz.May(sub, a, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
-		return Case{}, nil, fmt.Errorf("case %s: %w", id, err)
+		return nil, fmt.Errorf("case %s: %w", c.ID, err)
 	}
 	ps, err := s.store.Participants(ctx, c.Tenant, c.ID)
 	if err != nil {
-		return Case{}, nil, fmt.Errorf("participants of %s: %w", id, err)
+		return nil, fmt.Errorf("participants of %s: %w", c.ID, err)
 	}
-	return c, ps, nil
+	return ps, nil
 }
 
 func representedBy(ps []Participant, party ParticipantID) bool {

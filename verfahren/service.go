@@ -207,7 +207,7 @@ func (s *Service) status(ctx context.Context, sub authz.Subject, c akte.Case, de
 		return Status{}, GuardContext{}, fmt.Errorf("case %s: history: %w", c.ID, err)
 	}
 	var gctx GuardContext
-	ps, err := s.cases.Participants(ctx, sub, c.ID)
+	ps, err := s.cases.ParticipantsOf(ctx, sub, c)
 	if err != nil {
 		return Status{}, GuardContext{}, err
 	}
