@@ -59,12 +59,15 @@ func (x *Indexer) Notify(t tenancy.ID, c akte.CaseID, d akte.DocumentID) {
 }
 
 // Run indexes what is pending, then whatever Notify reports, until ctx ends.
-// Every minute it looks for pending objects again, which covers failures
-// and other replicas' writes.
+// Every minute it looks again for pending objects created since shortly
+// before its previous look, which covers failures and other replicas'
+// writes without reading the whole store each time; the first look, at
+// start, covers everything.
 func (x *Indexer) Run(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	scan := true
+	var since time.Time // of the next look: zero for everything
 	for {
 		x.mu.Lock()
 		dirty := x.dirty
@@ -78,8 +81,13 @@ func (x *Indexer) Run(ctx context.Context) {
 			x.log.Warn("search: index", "err", err)
 		}
 		if scan {
-			if _, err := x.IndexPending(ctx, nil); err != nil && ctx.Err() == nil {
+			started := time.Now()
+			if _, err := x.indexPendingSince(ctx, since, nil); err != nil && ctx.Err() == nil {
 				x.log.Warn("search: index pending", "err", err)
+			} else if err == nil {
+				// Another replica's transaction may commit rows created a
+				// little before this look began.
+				since = started.Add(-rescanOverlap)
 			}
 		}
 		select {
@@ -96,9 +104,16 @@ func (x *Indexer) Run(ctx context.Context) {
 // IndexPending indexes every case and document without an entry and returns
 // how many it indexed. progress, if not nil, is called after each batch.
 func (x *Indexer) IndexPending(ctx context.Context, progress func(done int)) (int, error) {
+	return x.indexPendingSince(ctx, time.Time{}, progress)
+}
+
+// rescanOverlap is how far before its previous look the indexer looks again.
+const rescanOverlap = 5 * time.Minute
+
+func (x *Indexer) indexPendingSince(ctx context.Context, since time.Time, progress func(done int)) (int, error) {
 	done := 0
 	for {
-		ps, err := x.store.Unindexed(ctx, 100)
+		ps, err := x.store.Unindexed(ctx, since, 100)
 		if err != nil {
 			return done, fmt.Errorf("index pending: %w", err)
 		}

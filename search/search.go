@@ -84,8 +84,9 @@ type Store interface {
 	PutSearchEntries(ctx context.Context, es []Entry) error
 	// SearchEntries lists the tenant's entries that match f, ordered by Seq descending.
 	SearchEntries(ctx context.Context, t tenancy.ID, f Filter) ([]Hit, error)
-	// Unindexed lists, across tenants, up to limit cases and documents without an entry.
-	Unindexed(ctx context.Context, limit int) ([]Pending, error)
+	// Unindexed lists, across tenants, up to limit cases and documents
+	// created at or after since (the zero time: ever) without an entry.
+	Unindexed(ctx context.Context, since time.Time, limit int) ([]Pending, error)
 	// ClearSearchIndex removes every entry.
 	ClearSearchIndex(ctx context.Context) error
 }

@@ -27,7 +27,7 @@ func testSearch(t *testing.T, newDSN func(t *testing.T) string) {
 	nw := mustCreateCase(t, db, newCase("DE-NW", "D2601", "C", 2026))
 	d1 := mustCommit(t, db, newDocument(t, db, c1, ""))
 
-	pending, err := db.Unindexed(ctx, 100)
+	pending, err := db.Unindexed(ctx, time.Time{}, 100)
 	if err != nil {
 		t.Fatalf("Unindexed = %v", err)
 	}
@@ -59,7 +59,7 @@ func testSearch(t *testing.T, newDSN func(t *testing.T) string) {
 	bad := entries[0]
 	bad.Tenant = "DE-NW"
 	wantIs(t, "PutSearchEntry with another tenant's case", db.PutSearchEntries(ctx, []search.Entry{bad}), errs.ErrNotFound)
-	if pending, err := db.Unindexed(ctx, 100); err != nil || len(pending) != 0 {
+	if pending, err := db.Unindexed(ctx, time.Time{}, 100); err != nil || len(pending) != 0 {
 		t.Errorf("Unindexed after indexing = %v, %v; want none", pending, err)
 	}
 
@@ -120,14 +120,21 @@ func testSearch(t *testing.T, newDSN func(t *testing.T) string) {
 	if got := find("DE-BY", search.Filter{Terms: search.Terms("Urteil")}); len(got) != 0 {
 		t.Errorf("search after shredding = %v, want nothing", got)
 	}
-	if pending, _ := db.Unindexed(ctx, 100); len(pending) != 1 || pending[0].Document != d1.ID {
+	if pending, _ := db.Unindexed(ctx, time.Time{}, 100); len(pending) != 1 || pending[0].Document != d1.ID {
 		t.Errorf("Unindexed after shredding = %v, want the shredded document", pending)
 	}
 
 	if err := db.ClearSearchIndex(ctx); err != nil {
 		t.Fatalf("ClearSearchIndex = %v", err)
 	}
-	if pending, _ := db.Unindexed(ctx, 100); len(pending) != 4 {
+	if pending, _ := db.Unindexed(ctx, time.Time{}, 100); len(pending) != 4 {
 		t.Errorf("Unindexed after clearing = %v, want everything", pending)
+	}
+	// Looks with a since see only what was created from then on.
+	if pending, err := db.Unindexed(ctx, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), 100); err != nil || len(pending) != 4 {
+		t.Errorf("Unindexed since 2000 = %v, %v; want everything", pending, err)
+	}
+	if pending, err := db.Unindexed(ctx, time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), 100); err != nil || len(pending) != 0 {
+		t.Errorf("Unindexed since 3000 = %v, %v; want nothing", pending, err)
 	}
 }
