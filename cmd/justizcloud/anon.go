@@ -62,7 +62,7 @@ func runAnonTrain(ctx context.Context, args []string, getenv func(string) string
 	trainFile := fs.String("train", "", "training data (CoNLL: token, tag)")
 	devFile := fs.String("dev", "", "dev data for early stopping and the person bias (CoNLL)")
 	out := fs.String("out", "", "model file to write")
-	epochs := fs.Int("epochs", 12, "passes over the training data")
+	epochs := fs.Int("epochs", 20, "passes over the training data")
 	minCount := fs.Int("min-count", 3, "drop features seen fewer times in training")
 	prune := fs.Float64("prune", 1, "drop averaged weights smaller in magnitude than this (the largest are about 200)")
 	recall := fs.Float64("person-recall", 98.5, "smallest person bias whose PER+RR+AN recall on dev reaches this (percent); 0 keeps no bias")
