@@ -62,6 +62,8 @@ const (
 	ManageHold Action = "case.hold"
 	// ManageWiedervorlagen sets resubmission dates on a case and marks them done.
 	ManageWiedervorlagen Action = "wiedervorlage.manage"
+	// ImportXJustiz turns an incoming XJustiz message into a proceeding.
+	ImportXJustiz Action = "xjustiz.import"
 )
 
 // Resource is what an action is done to, reduced to what the decision needs.
@@ -76,6 +78,7 @@ var writers = map[Action][]Role{
 	ManageParticipants:   {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
 	ManageHold:           {Geschaeftsstelle, Landesadmin},
 	ManageWiedervorlagen: {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
+	ImportXJustiz:        {Geschaeftsstelle, Landesadmin},
 }
 
 // May decides whether sub may do a on r. A resource the subject may not even

@@ -14,6 +14,7 @@ import (
 
 	"justizcloud/errs"
 	"justizcloud/verfahren"
+	"justizcloud/xjustiz"
 )
 
 // problem is an RFC 9457 problem details object.
@@ -28,6 +29,15 @@ type problem struct {
 	Reason   string   `json:"reason,omitempty"`
 	DetailDE string   `json:"detail_de,omitempty"`
 	Missing  []string `json:"missing,omitempty"`
+	// For an invalid XJustiz message: every schema and code list error.
+	Errors []problemErrorDTO `json:"errors,omitempty"`
+}
+
+// problemErrorDTO is one error of an invalid XJustiz message.
+type problemErrorDTO struct {
+	Line    int    `json:"line,omitempty"`
+	Element string `json:"element,omitempty"`
+	Reason  string `json:"reason"`
 }
 
 // statusOf maps an error to an HTTP status. It is the only place that does.
@@ -38,6 +48,8 @@ func statusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, errs.ErrNotFound):
 		return http.StatusNotFound
+	case errors.As(err, new(*xjustiz.InvalidError)): // well-formed, but the schema or a code list refuses it
+		return http.StatusUnprocessableEntity
 	case errors.Is(err, errs.ErrInvalid):
 		return http.StatusBadRequest
 	case errors.Is(err, errs.ErrConflict):
@@ -92,6 +104,13 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		var ref *verfahren.Refusal
 		if errors.As(err, &ref) {
 			p.Detail, p.DetailDE, p.Reason, p.Missing = ref.EN, ref.DE, ref.Reason, ref.Missing
+		}
+		var inv *xjustiz.InvalidError
+		if errors.As(err, &inv) {
+			p.DetailDE = "Die XJustiz-Nachricht ist nach Schema oder Codeliste ungültig; errors nennt jeden Fehler."
+			for _, e := range inv.Errors() {
+				p.Errors = append(p.Errors, problemErrorDTO{Line: e.Line, Element: e.Element, Reason: e.Message})
+			}
 		}
 	}
 	if p.Title == "" {

@@ -45,5 +45,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/search", true, s.search},
 		{"GET", "/api/v1/documents/{id}", true, s.getDocument},
 		{"GET", "/api/v1/documents/{id}/content", true, s.getContent},
+		{"POST", "/api/v1/xjustiz/messages", true, s.importXJustiz},
+		{"GET", "/api/v1/cases/{id}/xjustiz", true, s.exportXJustiz},
 	}
 }

@@ -38,6 +38,9 @@ type Deps struct {
 	Verfahren *verfahren.Service
 	// Search answers full-text queries over documents and case metadata.
 	Search *search.Search
+	// XJustiz imports and exports XJustiz messages; nil: those endpoints
+	// answer 500.
+	XJustiz *XJustiz
 	// Ready reports whether the backends answer; /readyz calls it.
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger

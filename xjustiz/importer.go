@@ -101,8 +101,7 @@ func (im *Importer) Import(ctx context.Context, sub authz.Subject, p *Package, o
 		return nil, fmt.Errorf("import %s: %w", p.Name, err)
 	}
 	if !rep.Valid() {
-		first, _ := rep.First()
-		return &ImportResult{Report: rep}, fmt.Errorf("import %s: %w: %s", p.Name, errs.ErrInvalid, first)
+		return &ImportResult{Report: rep}, fmt.Errorf("import %s: %w", p.Name, &InvalidError{Report: rep})
 	}
 	m, err := ParseMessage(p.Message, rep)
 	if err != nil {
@@ -117,6 +116,12 @@ func (im *Importer) Import(ctx context.Context, sub authz.Subject, p *Package, o
 		return res, fmt.Errorf("import %s: %w", p.Name, err)
 	}
 	res.Skipped = plan.skipped
+	if err := authz.May(sub, authz.ImportXJustiz, authz.Resource{Tenant: sub.Tenant, Court: plan.newCase.Court}); err != nil {
+		if errors.Is(err, errs.ErrNotFound) { // a court-bound subject, another court: as akte.Service.CreateCase says it
+			return res, fmt.Errorf("import %s: %w: court %s is not one of your courts", p.Name, errs.ErrInvalid, plan.newCase.Court)
+		}
+		return res, fmt.Errorf("import %s: %w", p.Name, err)
+	}
 
 	entry := Entry{Tenant: sub.Tenant, MessageID: m.ID, State: "pending", Version: m.Version, Root: m.Root,
 		Sender: m.Sender.String(), SenderAktenzeichen: m.SenderAktenzeichen, SHA256: sha256.Sum256(p.Message), StartedAt: time.Now().UTC()}

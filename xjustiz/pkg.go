@@ -330,3 +330,41 @@ func NewPackage(name string, message []byte, files map[string][]byte) *Package {
 	}
 	return p
 }
+
+// PackageFile is a file handed to NewPackageFiles.
+type PackageFile struct {
+	Name string
+	Size int64
+	// Open returns the file's content; it may be called more than once.
+	Open func() (io.ReadCloser, error)
+}
+
+// NewPackageFiles makes a package from a message and files that arrived
+// separately, such as the parts of a multipart upload. The files are held
+// to the rules of a ZIP package: safe, unique names (no zip slip), at most
+// lim.MaxEntries files, each within lim.MaxFileBytes and all within
+// lim.MaxTotal; and every file must be named by the message (CheckFiles).
+func NewPackageFiles(name string, message []byte, files []PackageFile, lim ZipLimits) (*Package, error) {
+	lim = lim.withDefaults()
+	if len(files) > lim.MaxEntries {
+		return nil, fmt.Errorf("package: %w: %d files, the limit is %d", errs.ErrInvalid, len(files), lim.MaxEntries)
+	}
+	p := &Package{Name: name, Message: message, files: map[string]packageFile{}, strict: true}
+	var total int64
+	for _, f := range files {
+		if err := checkZipName(f.Name); err != nil || strings.HasSuffix(f.Name, "/") {
+			return nil, fmt.Errorf("package: %w: unsafe file name %q (zip slip)", errs.ErrInvalid, f.Name)
+		}
+		if f.Size > lim.MaxFileBytes {
+			return nil, fmt.Errorf("package: %w: %q is %d bytes, the limit is %d", errs.ErrInvalid, f.Name, f.Size, lim.MaxFileBytes)
+		}
+		if total += f.Size; total > lim.MaxTotal {
+			return nil, fmt.Errorf("package: %w: more than %d bytes in total", errs.ErrInvalid, lim.MaxTotal)
+		}
+		if _, dup := p.files[f.Name]; dup || f.Name == name {
+			return nil, fmt.Errorf("package: %w: %q appears twice", errs.ErrInvalid, f.Name)
+		}
+		p.files[f.Name] = packageFile{size: f.Size, open: f.Open}
+	}
+	return p, nil
+}

@@ -20,6 +20,9 @@ import (
 	"justizcloud/identity"
 	"justizcloud/search"
 	"justizcloud/verfahren"
+	"justizcloud/xjustiz"
+	"justizcloud/xjustiz/importlog"
+	"justizcloud/xjustiz/xsd"
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -29,6 +32,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
 	cfg.storageFlags(fs)
 	fs.Var(&cfg.MaxUpload, "max-upload", "largest document accepted (e.g. 100MiB)")
+	maxXJustiz := byteSize(1 << 30)
+	fs.Var(&maxXJustiz, "max-xjustiz-package", "largest XJustiz package (ZIP or multipart form) accepted for import")
 	fs.DurationVar(&cfg.UploadTimeout, "upload-timeout", time.Hour, "uploads unfinished after this long are discarded")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long in-flight requests may finish")
 	fs.BoolVar(&cfg.Demo, "demo", true, "seed demo cases and documents on first start")
@@ -92,6 +97,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Info("discarded unfinished uploads of an earlier run", "uploads", n)
 	}
 
+	// XJustiz import and export: the same importer, exporter and limits as
+	// the xjustiz command.
+	validator, err := xjustiz.NewValidator(xsd.Limits{})
+	if err != nil {
+		return err
+	}
+	ilog, err := importlog.Open(ctx, cfg.dbDSN())
+	if err != nil {
+		return err
+	}
+	defer ilog.Close()
+	xj := &httpapi.XJustiz{
+		Importer: xjustiz.NewImporter(validator, svc, b.cat, ilog, documentClassName),
+		Exporter: xjustiz.NewExporter(validator, svc, verfahren.DocumentClassCode),
+		MaxBytes: int64(maxXJustiz),
+	}
+
 	tokens := identity.NewTokens(b.db, time.Now)
 	if cfg.Demo {
 		if err := seedDemo(ctx, b.db, svc, log); err != nil {
@@ -101,7 +123,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	api := httpapi.New(httpapi.Deps{
 		Akte: svc, Tokens: tokens, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
-		Search: search.New(b.db, indexer.DocumentText),
+		Search:  search.New(b.db, indexer.DocumentText),
+		XJustiz: xj,
 		Ready: func(ctx context.Context) error {
 			if err := b.db.Ping(ctx); err != nil {
 				return err

@@ -54,7 +54,9 @@ func runXJ(args ...string) (string, error) {
 
 // noCommas compares with the manifest, which drops commas (CSV) and cuts
 // long error texts off.
-func noCommas(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, ",", "")), " ") }
+func noCommas(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, ",", "")), " ")
+}
 
 // TestXJustizValidateSamples runs "xjustiz validate" on every shared sample:
 // each is OK or invalid as MANIFEST.csv says, with its first error.
