@@ -88,6 +88,7 @@ func (p *Pseudonymizer) Detect(ctx context.Context, text string) ([]Span, error)
 			words[j] = t.Text
 		}
 		spans = append(spans, firstNameSpans(text, sent)...)
+		spans = append(spans, addressSpans(text, sent)...)
 		for _, s := range ner.Spans(p.tagger.Tag(words)) {
 			a, b := sent[s.Start].Start, sent[s.End].End
 			spans = append(spans, Span{Start: a, End: b, Kind: Kind(s.Class), Text: text[a:b], Source: "model"})

@@ -48,6 +48,9 @@ func TestPseudonymizeIdentifiers(t *testing.T) {
 		{TaxID, "12 345 678 901", "Ihre Steuer-ID: 12 345 678 901 war angegeben."},
 		{SocialSecurity, "65 170839 J 003", "Die Versicherungsnummer 65 170839 J 003 ist korrekt."},
 		{Address, "Musterstraße 12", "Er wohnt in der Musterstraße 12, 10115 Berlin, seit Jahren."},
+		{Address, "Berliner Straße 3a", "Die Wohnung Berliner Straße 3a ist vermietet."},
+		{Address, "Am Markt 7", "Der Laden Am Markt 7 schloss."},
+		{Address, "10115 Berlin", "Die Zustellung erfolgte in 10115 Berlin."},
 	} {
 		t.Run(string(tc.kind), func(t *testing.T) {
 			res, err := p.Pseudonymize(context.Background(), tc.text)

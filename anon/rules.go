@@ -27,6 +27,49 @@ type rule struct {
 
 func hasDigit(c, _ string) bool { return strings.ContainsAny(c, "0123456789") }
 
+// hasDigitRun returns a test for n digits in a row.
+func hasDigitRun(n int) func(string, string) bool {
+	return func(c, _ string) bool {
+		run := 0
+		for i := 0; i < len(c); i++ {
+			if c[i] >= '0' && c[i] <= '9' {
+				run++
+				if run == n {
+					return true
+				}
+			} else {
+				run = 0
+			}
+		}
+		return false
+	}
+}
+
+func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
+
+// hasIBANStart tests for two capitals followed by two digits.
+func hasIBANStart(c, _ string) bool {
+	for i := 0; i+3 < len(c); i++ {
+		if c[i] >= 'A' && c[i] <= 'Z' && c[i+1] >= 'A' && c[i+1] <= 'Z' && isDigitByte(c[i+2]) && isDigitByte(c[i+3]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPhoneStart tests for "+49" or a number that starts with 0 ("030", "(089").
+func hasPhoneStart(c, _ string) bool {
+	if strings.Contains(c, "+49") {
+		return true
+	}
+	for i := 0; i+1 < len(c); i++ {
+		if c[i] == '0' && isDigitByte(c[i+1]) && (i == 0 || !isDigitByte(c[i-1]) && c[i-1] != '.' && c[i-1] != ',') {
+			return true
+		}
+	}
+	return false
+}
+
 func hasAny(words ...string) func(string, string) bool {
 	return func(_, lower string) bool {
 		for _, w := range words {
@@ -43,24 +86,21 @@ func hasAny(words ...string) func(string, string) bool {
 func newRules() []rule {
 	const month = `(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|Jan\.|Feb\.|Mär\.|Apr\.|Jun\.|Jul\.|Aug\.|Sep\.|Sept\.|Okt\.|Nov\.|Dez\.)`
 	const date = `\d{1,2}\.\s?(?:\d{1,2}\.|` + month + `)\s?(?:19|20)?\d{2}`
-	const street = `(?:[A-ZÄÖÜ][\p{L}-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|pfad|markt|hof|berg|graben|kamp|twiete|stieg)|(?:Am|An der|An den|Auf dem|Auf der|Im|In der|In den|Zum|Zur|Unter den|Hinter der|Alte|Alter|Neue|Neuer) [A-ZÄÖÜ][\p{L}-]+|[A-ZÄÖÜ][\p{L}-]+ (?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee))`
 	return []rule{
 		{kind: Email, re: regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`), need: hasAny("@")},
-		{kind: IBAN, re: regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b`), check: validIBAN, need: hasDigit},
+		{kind: IBAN, re: regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b`), check: validIBAN, need: hasIBANStart},
 		// Dates after "geb." / "geboren am" / "*"; the date itself is the span.
-		{kind: BirthDate, re: regexp.MustCompile(`(?:\bgeb\.|\bgeboren(?: am)?|\*)\s*(?:am\s+)?(` + date + `)`), group: 1, need: hasAny("geb", "*")},
+		{kind: BirthDate, re: regexp.MustCompile(`(?:\bgeb\.|\bgeboren(?: am)?|\*)\s*(?:am\s+)?(` + date + `)`), group: 1, need: hasAny("geb.", "geboren", "*")},
 		// Renten-/Sozialversicherungsnummer: 2 digits, birth date (6), initial, 3 digits.
-		{kind: SocialSecurity, re: regexp.MustCompile(`\b\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}\b`), need: hasDigit},
+		{kind: SocialSecurity, re: regexp.MustCompile(`\b\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}\b`), need: hasDigitRun(6)},
 		// Steuer-Identifikationsnummer and Steuernummer after their keyword.
 		{kind: TaxID, re: regexp.MustCompile(`(?i:steuer-?id(?:entifikationsnummer)?|steuer-idnr\.?|idnr\.?|steuernummer|st\.-?nr\.?)\s*:?\s*(\d[\d /]{8,14}\d)`), group: 1, need: hasAny("steuer", "idnr", "st.")},
-		{kind: Phone, re: regexp.MustCompile(`(?:\+49|\b0049|\(0\d{2,5}\)|\b0\d{2,5})[\d /()-]{4,}\d`), check: phoneDigits, need: hasAny("0", "+49")},
-		{kind: Phone, re: regexp.MustCompile(`(?i:tel(?:efon)?\.?|fax|mobil|handy)\s*:?\s*(\+?[\d][\d /()-]{5,}\d)`), group: 1, check: phoneDigits, need: hasAny("tel", "fax", "mobil", "handy")},
+		{kind: Phone, re: regexp.MustCompile(`(?:\+49|\b0049|\(0\d{2,5}\)|\b0\d{2,5})[\d /()-]{4,}\d`), check: phoneDigits, need: hasPhoneStart},
+		{kind: Phone, re: regexp.MustCompile(`(?i:tel(?:efon)?\.?|fax|mobil|handy)\s*:?\s*(\+?[\d][\d /()-]{5,}\d)`), group: 1, check: phoneDigits, need: hasAny("tel.", "tel:", "telefon", "fax", "mobil", "handy")},
 		{kind: LicencePlate, re: regexp.MustCompile(`\b[A-ZÄÖÜ]{1,3}-[A-Z]{1,2} ?[1-9]\d{0,3}[EH]?\b`), need: hasAny("-")},
 		{kind: LicencePlate, re: regexp.MustCompile(`(?i:kennzeichen|kfz-kennzeichen)\s*:?\s*([A-ZÄÖÜ]{1,3}[ -][A-Z]{1,2} ?[1-9]\d{0,3}[EH]?)\b`), group: 1, need: hasAny("kennzeichen")},
-		// A street with a house number, optionally followed by postcode and city.
-		{kind: Address, re: regexp.MustCompile(street + ` \d{1,4}(?:\s?[a-z]\b|-\d{1,4})?(?:,?\s+\d{5}\s+[A-ZÄÖÜ][\p{L}-]+)?`), need: hasDigit},
 		// Postcode and town on their own, after "in", a comma or at a line start.
-		{kind: Address, re: regexp.MustCompile(`(?m)(?:^|,|\bin)[ \t]*(\d{5}\s+[A-ZÄÖÜ][\p{L}-]+(?:\s?/\s?[A-ZÄÖÜ][\p{L}]+)?)\b`), group: 1, check: postcodeContext, need: hasDigit},
+		{kind: Address, re: regexp.MustCompile(`(?m)(?:^|,|\bin)[ \t]*(\d{5}\s+[A-ZÄÖÜ][\p{L}-]+(?:\s?/\s?[A-ZÄÖÜ][\p{L}]+)?)\b`), group: 1, check: postcodeContext, need: hasDigitRun(5)},
 		// A name after a form of address; the name is the span.
 		{kind: Person, re: regexp.MustCompile(`\b(?:Herrn?|Frau|Fräulein|Zeugin|Zeuge|Zeugen)\s+(?:(?:Dr\.|Prof\.|Dipl\.-[\p{L}]+\.?)\s+)*((?:[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?\s+)?[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?|[A-ZÄÖÜ]\.)`), group: 1, check: notCommonWord, need: hasAny("herr", "frau", "fräulein", "zeug")},
 	}
