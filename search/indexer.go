@@ -60,14 +60,18 @@ func (x *Indexer) Notify(t tenancy.ID, c akte.CaseID, d akte.DocumentID) {
 
 // Run indexes what is pending, then whatever Notify reports, until ctx ends.
 // Every minute it looks again for pending objects created since shortly
-// before its previous look, which covers failures and other replicas'
-// writes without reading the whole store each time; the first look, at
-// start, covers everything.
+// before its previous look, which covers other replicas' writes without
+// reading the whole store each time. The start of each successful look is
+// kept as the store's scan mark, so a restart looks only from there; after
+// "reindex" (no mark) the first look covers everything.
 func (x *Indexer) Run(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	scan := true
-	var since time.Time // of the next look: zero for everything
+	since, err := x.store.ScanMark(ctx) // of the next look: zero for everything
+	if err != nil {
+		x.log.Warn("search: scan mark", "err", err)
+	}
 	for {
 		x.mu.Lock()
 		dirty := x.dirty
@@ -88,6 +92,9 @@ func (x *Indexer) Run(ctx context.Context) {
 				// Another replica's transaction may commit rows created a
 				// little before this look began.
 				since = started.Add(-rescanOverlap)
+				if err := x.store.SetScanMark(ctx, since); err != nil && ctx.Err() == nil {
+					x.log.Warn("search: scan mark", "err", err)
+				}
 			}
 		}
 		select {

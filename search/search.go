@@ -87,8 +87,14 @@ type Store interface {
 	// Unindexed lists, across tenants, up to limit cases and documents
 	// created at or after since (the zero time: ever) without an entry.
 	Unindexed(ctx context.Context, since time.Time, limit int) ([]Pending, error)
-	// ClearSearchIndex removes every entry.
+	// ClearSearchIndex removes every entry and the scan mark.
 	ClearSearchIndex(ctx context.Context) error
+	// ScanMark is the time from which the indexer must look for unindexed
+	// objects: everything created before it was found indexed. The zero
+	// time when unknown.
+	ScanMark(ctx context.Context) (time.Time, error)
+	// SetScanMark records a scan mark.
+	SetScanMark(ctx context.Context, t time.Time) error
 }
 
 // Query is the input of Search.

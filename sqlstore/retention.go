@@ -12,6 +12,7 @@ import (
 	"justizcloud/akte"
 	"justizcloud/errs"
 	"justizcloud/retention"
+	"justizcloud/search"
 	"justizcloud/tenancy"
 )
 
@@ -65,22 +66,23 @@ func (d *DB) Hold(ctx context.Context, t tenancy.ID, c akte.CaseID) (akte.Hold, 
 func (d *DB) AddTombstone(ctx context.Context, ts retention.Tombstone) error {
 	ts.DestroyedAt = d.normTime(ts.DestroyedAt)
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := d.txQueryRow(ctx, tx, d.q(`SELECT COUNT(*) FROM documents WHERE tenant = ? AND id = ? AND case_id = ?`),
-			ts.Tenant, ts.Document, ts.Case).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
+		var filename string
+		err := d.txQueryRow(ctx, tx, d.q(`SELECT filename FROM documents WHERE tenant = ? AND id = ? AND case_id = ?`),
+			ts.Tenant, ts.Document, ts.Case).Scan(&filename)
+		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("document %s of case %s: %w", ts.Document, ts.Case, errs.ErrNotFound)
 		}
-		_, err := d.txExec(ctx, tx, d.q(`INSERT INTO tombstones (tenant, document_id, case_id, rule, destroyed_at, destroyed_by)
+		if err != nil {
+			return err
+		}
+		_, err = d.txExec(ctx, tx, d.q(`INSERT INTO tombstones (tenant, document_id, case_id, rule, destroyed_at, destroyed_by)
 			VALUES (?, ?, ?, ?, ?, ?)`), ts.Tenant, ts.Document, ts.Case, ts.Rule, d.ts(ts.DestroyedAt), ts.DestroyedBy)
 		if err != nil {
 			return classify(err)
 		}
-		// The index holds the document's text: it goes with the content.
-		// The indexer re-adds the document by its filename only.
-		return d.deleteSearchEntry(ctx, tx, ts.Tenant, ts.Case, ts.Document)
+		// The index holds the document's words: they go with the content,
+		// and the entry keeps only its filename's.
+		return d.retokenize(ctx, tx, ts.Tenant, ts.Case, ts.Document, search.Analyze(filename))
 	})
 	if err != nil {
 		return fmt.Errorf("add tombstone of %s: %w", ts.Document, err)

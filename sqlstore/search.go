@@ -6,6 +6,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -69,6 +70,22 @@ func (d *DB) putSearchEntry(ctx context.Context, tx *sql.Tx, e search.Entry) err
 	}
 	_, err = d.txExec(ctx, tx, `INSERT INTO search_fts (rowid, tokens) VALUES (?, ?)`, seq, tokens)
 	return err
+}
+
+// retokenize replaces the tokens of an entry, if it exists.
+func (d *DB) retokenize(ctx context.Context, tx *sql.Tx, t tenancy.ID, c akte.CaseID, doc akte.DocumentID, tokens []string) error {
+	var err error
+	if d.dialect == SQLite {
+		_, err = d.txExec(ctx, tx, `UPDATE search_fts SET tokens = ? WHERE rowid IN
+			(SELECT seq FROM search_entries WHERE tenant = ? AND case_id = ? AND document_id = ?)`, strings.Join(tokens, " "), t, c, doc)
+	} else {
+		_, err = d.txExec(ctx, tx, d.q(`UPDATE search_entries SET tokens = ? WHERE tenant = ? AND case_id = ? AND document_id = ?`),
+			strings.Join(tokens, " "), t, c, doc)
+	}
+	if err != nil {
+		return fmt.Errorf("retokenize search entry: %w", err)
+	}
+	return nil
 }
 
 // deleteSearchEntry removes the entry of a case (doc empty) or document.
@@ -203,9 +220,42 @@ func (d *DB) Unindexed(ctx context.Context, since time.Time, limit int) ([]searc
 	return out, nil
 }
 
+// metaScanMark is the meta key of the search indexer's scan mark.
+const metaScanMark = "search_scan_mark"
+
+// ScanMark implements search.Store.
+func (d *DB) ScanMark(ctx context.Context) (time.Time, error) {
+	var v string
+	err := d.queryRow(ctx, d.r, d.q(`SELECT value FROM meta WHERE key = ?`), metaScanMark).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("scan mark: %w", err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("scan mark %q: %w", v, err)
+	}
+	return t, nil
+}
+
+// SetScanMark implements search.Store.
+func (d *DB) SetScanMark(ctx context.Context, t time.Time) error {
+	_, err := d.exec(ctx, d.w, d.q(`INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`), metaScanMark, t.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		return fmt.Errorf("set scan mark: %w", err)
+	}
+	return nil
+}
+
 // ClearSearchIndex implements search.Store.
 func (d *DB) ClearSearchIndex(ctx context.Context) error {
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := d.txExec(ctx, tx, d.q(`DELETE FROM meta WHERE key = ?`), metaScanMark); err != nil {
+			return err
+		}
 		if d.dialect == SQLite {
 			if _, err := d.txExec(ctx, tx, `DELETE FROM search_fts`); err != nil {
 				return err

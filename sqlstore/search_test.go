@@ -113,19 +113,39 @@ func testSearch(t *testing.T, newDSN func(t *testing.T) string) {
 		t.Errorf("second page (-want +got):\n%s", diff)
 	}
 
-	// Shredding a document removes its text from the index.
+	// Shredding a document removes its text from the index; the entry
+	// keeps the filename's words, in the same transaction.
+	if got := find("DE-BY", search.Filter{Terms: search.Terms("Klageschrift")}); len(got) != 0 {
+		t.Fatalf("filename words before shredding = %v, want none (the entry holds the text's)", got)
+	}
 	if err := db.AddTombstone(ctx, retention.Tombstone{Tenant: d1.Tenant, Document: d1.ID, Case: c1.ID, Rule: "test", DestroyedBy: "t"}); err != nil {
 		t.Fatalf("AddTombstone = %v", err)
 	}
 	if got := find("DE-BY", search.Filter{Terms: search.Terms("Urteil")}); len(got) != 0 {
 		t.Errorf("search after shredding = %v, want nothing", got)
 	}
-	if pending, _ := db.Unindexed(ctx, time.Time{}, 100); len(pending) != 1 || pending[0].Document != d1.ID {
-		t.Errorf("Unindexed after shredding = %v, want the shredded document", pending)
+	if diff := cmp.Diff([]hit{{c1.ID, d1.ID}}, find("DE-BY", search.Filter{Terms: search.Terms("Klageschrift")})); diff != "" {
+		t.Errorf("search for the filename after shredding (-want +got):\n%s", diff)
+	}
+	if pending, _ := db.Unindexed(ctx, time.Time{}, 100); len(pending) != 0 {
+		t.Errorf("Unindexed after shredding = %v, want nothing", pending)
 	}
 
+	if m, err := db.ScanMark(ctx); err != nil || !m.IsZero() {
+		t.Errorf("ScanMark of a new store = %v, %v; want zero", m, err)
+	}
+	mark := time.Date(2026, 11, 27, 13, 30, 0, 123456789, time.UTC)
+	if err := db.SetScanMark(ctx, mark); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := db.ScanMark(ctx); err != nil || !m.Equal(mark) {
+		t.Errorf("ScanMark = %v, %v; want %v", m, err, mark)
+	}
 	if err := db.ClearSearchIndex(ctx); err != nil {
 		t.Fatalf("ClearSearchIndex = %v", err)
+	}
+	if m, err := db.ScanMark(ctx); err != nil || !m.IsZero() {
+		t.Errorf("ScanMark after clearing the index = %v, %v; want zero", m, err)
 	}
 	if pending, _ := db.Unindexed(ctx, time.Time{}, 100); len(pending) != 4 {
 		t.Errorf("Unindexed after clearing = %v, want everything", pending)
