@@ -81,7 +81,7 @@ func (ex *Exporter) Export(ctx context.Context, sub authz.Subject, id akte.CaseI
 		return nil, fmt.Errorf("export: the generated message does not validate: %s", first)
 	}
 	zw := zip.NewWriter(w)
-	mw, err := zw.Create("nachricht.xml")
+	mw, err := zw.CreateHeader(&zip.FileHeader{Name: "nachricht.xml", Method: zip.Deflate, Modified: ex.now()})
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}

@@ -30,6 +30,10 @@ const xjustizUsage = `Usage:
                                              import a GDS message with its files as a proceeding
   justizcloud xjustiz export [--data DIR | --db URL ...] --case ID [--version 3.6.2] --out FILE.zip
                                              write a case as a validated XJustiz package
+  justizcloud xjustiz eeb [--data DIR | --db URL ... --tenant DE-XX] FILE…
+                                             read eEBs: which message they acknowledge, when, by whom
+  justizcloud xjustiz acknowledge [--data DIR | --db URL ...] --tenant DE-XX --message ID --out FILE.xml
+                                             write the eEB for an imported message
 
 See docs/xjustiz.md.`
 
@@ -48,6 +52,10 @@ func runXJustiz(ctx context.Context, args []string, getenv func(string) string, 
 		return runXJustizImport(ctx, args[1:], getenv, stdout, stderr)
 	case "export":
 		return runXJustizExport(ctx, args[1:], getenv, stdout, stderr)
+	case "eeb":
+		return runXJustizEEB(ctx, args[1:], getenv, stdout, stderr)
+	case "acknowledge":
+		return runXJustizAcknowledge(ctx, args[1:], getenv, stdout, stderr)
 	default:
 		fmt.Fprintln(stderr, xjustizUsage)
 		return fmt.Errorf("xjustiz: unknown subcommand %q", args[0])

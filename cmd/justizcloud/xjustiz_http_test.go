@@ -370,7 +370,9 @@ func TestXJustizHTTP(t *testing.T) {
 			if !strings.Contains(back.Case.Aktenzeichen, "/") || back.Message.SenderAktenzeichen != src.res.Case.Aktenzeichen {
 				t.Errorf("round trip keeps the source Aktenzeichen %q? got sender Aktenzeichen %q", src.res.Case.Aktenzeichen, back.Message.SenderAktenzeichen)
 			}
-			var parts struct{ Items []struct{ ID, Role, Name string } }
+			var parts struct {
+				Items []struct{ ID, Role, Name string }
+			}
 			src.c.expect(200, "GET", "/api/v1/cases/"+src.res.Case.ID+"/participants", nil, nil, &parts)
 			if a, b := participantKeys(parts.Items), participantKeys(back.Participants); a != b || (src.name == "shared sample" && len(parts.Items) != 2) {
 				t.Errorf("round trip participants %s, want %s", b, a)
