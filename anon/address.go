@@ -28,7 +28,7 @@ var streetPrefixes = map[string]bool{"Am": true, "An": true, "Auf": true, "Im": 
 func addressSpans(text string, sent []Token) []Span {
 	var out []Span
 	for j := 0; j+1 < len(sent); j++ {
-		if !isHouseNumber(sent[j+1].Text) {
+		if !isHouseNumber(strings.TrimSuffix(sent[j+1].Text, ".")) {
 			continue
 		}
 		first := -1
@@ -47,15 +47,19 @@ func addressSpans(text string, sent []Token) []Span {
 			continue
 		}
 		last := j + 1
+		// A sentence's full stop that the tokenizer left on the number ("12.")
+		// stays outside the span.
+		b := sent[last].End - (len(sent[last].Text) - len(strings.TrimSuffix(sent[last].Text, ".")))
 		// ", 10115 Berlin" or "10115 Berlin" after the number.
 		k := last + 1
 		if k < len(sent) && sent[k].Text == "," {
 			k++
 		}
-		if k+1 < len(sent) && isPostcode(sent[k].Text) && isCapitalized(sent[k+1].Text) {
+		if b == sent[last].End && k+1 < len(sent) && isPostcode(sent[k].Text) && isCapitalized(sent[k+1].Text) {
 			last = k + 1
+			b = sent[last].End
 		}
-		a, b := sent[first].Start, sent[last].End
+		a := sent[first].Start
 		out = append(out, Span{Start: a, End: b, Kind: Address, Text: text[a:b], Source: "rule"})
 		j = last
 	}

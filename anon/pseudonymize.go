@@ -5,7 +5,6 @@ package anon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -15,10 +14,6 @@ import (
 	"justizcloud/anon/ner"
 	"justizcloud/errs"
 )
-
-// ErrTooLarge is wrapped by Pseudonymize when the text exceeds the size
-// limit (the API answers 413).
-var ErrTooLarge = errors.New("text too large")
 
 // DefaultMaxBytes is the size limit of Options{}: about 2,000 pages.
 const DefaultMaxBytes = 8 << 20
@@ -103,7 +98,7 @@ func (p *Pseudonymizer) Detect(ctx context.Context, text string) ([]Span, error)
 // Pseudonymize detects spans and replaces those the policy names: persons by
 // letters ("A.", "B.", …, the same name always by the same letter), everything
 // else by numbered placeholders ("[Straße 1]"). Empty text and invalid UTF-8
-// wrap errs.ErrInvalid; text over the size limit wraps ErrTooLarge.
+// wrap errs.ErrInvalid; text over the size limit wraps errs.ErrTooLarge.
 func (p *Pseudonymizer) Pseudonymize(ctx context.Context, text string) (Result, error) {
 	spans, err := p.Detect(ctx, text)
 	if err != nil {
@@ -154,7 +149,7 @@ func (p *Pseudonymizer) Pseudonymize(ctx context.Context, text string) (Result, 
 
 func (p *Pseudonymizer) check(text string) error {
 	if len(text) > p.maxBytes {
-		return fmt.Errorf("anon: %d bytes, the limit is %d: %w", len(text), p.maxBytes, ErrTooLarge)
+		return fmt.Errorf("anon: %d bytes, the limit is %d: %w", len(text), p.maxBytes, errs.ErrTooLarge)
 	}
 	if strings.TrimSpace(text) == "" {
 		return fmt.Errorf("anon: empty text: %w", errs.ErrInvalid)

@@ -14,6 +14,7 @@ import (
 
 	"justizcloud/anon/ner"
 	"justizcloud/errs"
+	"justizcloud/tenancy"
 )
 
 var tagger = sync.OnceValues(ner.Default)
@@ -50,6 +51,7 @@ func TestPseudonymizeIdentifiers(t *testing.T) {
 		{Address, "Musterstraße 12", "Er wohnt in der Musterstraße 12, 10115 Berlin, seit Jahren."},
 		{Address, "Berliner Straße 3a", "Die Wohnung Berliner Straße 3a ist vermietet."},
 		{Address, "Am Markt 7", "Der Laden Am Markt 7 schloss."},
+		{Address, "Lindenweg 4", "Sie wohnt im Lindenweg 4."},
 		{Address, "10115 Berlin", "Die Zustellung erfolgte in 10115 Berlin."},
 	} {
 		t.Run(string(tc.kind), func(t *testing.T) {
@@ -137,7 +139,7 @@ func TestPseudonymizeBadInput(t *testing.T) {
 		{"empty", "", errs.ErrInvalid},
 		{"blank", " \n\t ", errs.ErrInvalid},
 		{"invalid UTF-8", "Herr M\xfcller", errs.ErrInvalid},
-		{"too large", strings.Repeat("Wort ", 20), ErrTooLarge},
+		{"too large", strings.Repeat("Wort ", 20), errs.ErrTooLarge},
 	} {
 		if _, err := p.Pseudonymize(context.Background(), tc.text); !errors.Is(err, tc.want) {
 			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
@@ -167,7 +169,7 @@ func FuzzPseudonymize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		res, err := p.Pseudonymize(context.Background(), text)
 		if err != nil {
-			if !errors.Is(err, errs.ErrInvalid) && !errors.Is(err, ErrTooLarge) {
+			if !errors.Is(err, errs.ErrInvalid) && !errors.Is(err, errs.ErrTooLarge) {
 				t.Fatalf("unexpected error %v", err)
 			}
 			return
@@ -232,4 +234,37 @@ func BenchmarkPseudonymize(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+}
+
+func TestServicePoliciesAndUsage(t *testing.T) {
+	base := mustPseudonymizer(t, Options{Policy: DefaultPolicy()})
+	s, err := NewService(base, map[tenancy.ID]Policy{"DE-HB": {Replace: []Kind{Email}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Herr Müller schrieb an mueller@example.org."
+	by, err := s.Pseudonymize(context.Background(), "DE-BY", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Herr A. schrieb an [E-Mail 1]."; by.Text != want {
+		t.Errorf("default policy: %q, want %q", by.Text, want)
+	}
+	hb, err := s.Pseudonymize(context.Background(), "DE-HB", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Herr Müller schrieb an [E-Mail 1]."; hb.Text != want {
+		t.Errorf("tenant policy: %q, want %q", hb.Text, want)
+	}
+	if _, err := s.Pseudonymize(context.Background(), "DE-BY", ""); err == nil {
+		t.Error("empty text succeeded")
+	}
+	u := s.Usage()
+	if u["DE-BY"] != (Usage{Requests: 1, Bytes: int64(len(text))}) || u["DE-HB"].Requests != 1 || len(u) != 2 {
+		t.Errorf("Usage = %+v", u)
+	}
+	if _, err := NewService(base, map[tenancy.ID]Policy{"DE-BE": {Replace: []Kind{"X"}}}); !errors.Is(err, errs.ErrInvalid) {
+		t.Errorf("invalid tenant policy: err = %v", err)
+	}
 }

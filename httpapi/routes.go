@@ -47,5 +47,6 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/documents/{id}/content", true, s.getContent},
 		{"POST", "/api/v1/xjustiz/messages", true, s.importXJustiz},
 		{"GET", "/api/v1/cases/{id}/xjustiz", true, s.exportXJustiz},
+		{"POST", "/api/v1/services/anonymize", true, s.anonymize},
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"justizcloud/akte"
+	"justizcloud/anon"
 	"justizcloud/authz"
 	"justizcloud/errs"
 	"justizcloud/frist"
@@ -41,6 +42,9 @@ type Deps struct {
 	// XJustiz imports and exports XJustiz messages; nil: those endpoints
 	// answer 500.
 	XJustiz *XJustiz
+	// Anonymize pseudonymizes texts for every tenant; nil: the endpoint
+	// answers 500.
+	Anonymize *anon.Service
 	// Ready reports whether the backends answer; /readyz calls it.
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger

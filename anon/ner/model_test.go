@@ -189,6 +189,11 @@ func TestRules(t *testing.T) {
 	if got := m.Tag(toks); got[2] != "B-PER" {
 		t.Errorf("Tag(%v) = %v, want B-PER for N", toks, got)
 	}
+	// A lone capital after "in" is a place, with the dots of an abbreviation.
+	toks = strings.Fields("Er wohnte in B ... und arbeitete in L .")
+	if got := m.Tag(toks); got[3] != "B-ST" || got[4] != "I-ST" || got[8] != "B-ST" {
+		t.Errorf("Tag(%v) = %v, want places B ... and L", toks, got)
+	}
 	// A person after a lawyer's title, and the rest of the list, are lawyers.
 	toks = strings.Fields("Rechtsanwälte T. , M. und Dr. S. unterschrieben .")
 	got := m.Tag(toks)

@@ -16,6 +16,9 @@ import (
 //   - A lone capital ("N", "K.") right after a word naming a person's role
 //     ("Arbeitnehmers N", "Herrn K.") is a person: 137 of 143 such tokens in
 //     train are B-PER.
+//   - A lone capital right after "in" or "aus" is a place ("wohnhaft in L"):
+//     161 of 182 such tokens in train are B-ST. A following "..." (the
+//     courts' mark of an abbreviated name) belongs to it.
 //   - A person right after a lawyer's title ("Rechtsanwältin S."), or in a
 //     list that starts with one ("Rechtsanwälte T., Ts., M. und Dr. T."), is a
 //     lawyer (AN), not PER.
@@ -54,9 +57,23 @@ func (m *Model) applyRules(tokens []string, path []int) {
 	if !okP || !okA {
 		return
 	}
+	bST, okS := ls.index["B-ST"]
 	for i := 1; i < len(tokens); i++ {
 		if path[i] == 0 && loneCapital(tokens[i]) && personTriggers[strings.ToLower(tokens[i-1])] {
 			path[i] = bPER
+		}
+		// A place after "in"/"aus", unless the weights found another entity
+		// than a one-token person there.
+		if !okS || !loneCapital(tokens[i]) || tokens[i-1] != "in" && tokens[i-1] != "aus" {
+			continue
+		}
+		dots := i+1 < len(tokens) && (tokens[i+1] == "..." || tokens[i+1] == "…")
+		nextInside := i+1 < len(tokens) && path[i+1] == bPER+1
+		if path[i] == 0 || path[i] == bPER && (!nextInside || dots && (i+2 == len(tokens) || path[i+2] != bPER+1)) {
+			path[i] = bST
+			if dots && (path[i+1] == 0 || path[i+1] == bPER+1) {
+				path[i+1] = bST + 1
+			}
 		}
 	}
 	// Relabel PER spans after a lawyer's title, and the rest of their list.

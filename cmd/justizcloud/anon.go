@@ -424,3 +424,17 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// newAnonService is the pseudonymization service of the API: the embedded
+// tagger and the default policy for every tenant.
+func newAnonService() (*anon.Service, error) {
+	m, err := ner.Default()
+	if err != nil {
+		return nil, err
+	}
+	p, err := anon.New(m, anon.Options{Policy: anon.DefaultPolicy()})
+	if err != nil {
+		return nil, err
+	}
+	return anon.NewService(p, nil)
+}

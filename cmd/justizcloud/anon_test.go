@@ -110,3 +110,40 @@ func TestAnonHelp(t *testing.T) {
 		t.Errorf("bench anon --help: %v", err)
 	}
 }
+
+// TestAnonymizeEndpoint: POST /api/v1/services/anonymize for two tenants,
+// bad input as problems, validated against the OpenAPI document.
+func TestAnonymizeEndpoint(t *testing.T) {
+	data := t.TempDir()
+	srv := startServe(t, data)
+	for _, tenant := range []string{"DE-BY", "DE-HB"} {
+		c := client{t: t, base: srv.url, token: mustToken(t, data, tenant, "leser")}
+		var out struct {
+			Text  string
+			Spans []struct {
+				Start, End                int
+				Kind, Source, Replacement string
+			}
+		}
+		text := "Herr Müller wohnt in der Musterstraße 12. Herr Müller klagt."
+		c.expect(200, "POST", "/api/v1/services/anonymize", strings.NewReader(text), map[string]string{"Content-Type": "text/plain; charset=utf-8"}, &out)
+		if want := "Herr A. wohnt in der [Straße 1]. Herr A. klagt."; out.Text != want {
+			t.Errorf("%s: text = %q, want %q", tenant, out.Text, want)
+		}
+		replaced := 0
+		for _, s := range out.Spans {
+			if s.Replacement != "" {
+				replaced++
+			}
+		}
+		if replaced != 3 {
+			t.Errorf("%s: %d replaced spans, want 3: %+v", tenant, replaced, out.Spans)
+		}
+		c.expect(400, "POST", "/api/v1/services/anonymize", strings.NewReader(""), map[string]string{"Content-Type": "text/plain"}, nil)
+		c.expect(400, "POST", "/api/v1/services/anonymize", strings.NewReader("\xff\xfe"), map[string]string{"Content-Type": "text/plain"}, nil)
+		c.expect(400, "POST", "/api/v1/services/anonymize", strings.NewReader("%PDF-1.7"), map[string]string{"Content-Type": "application/pdf"}, nil)
+		c.expect(413, "POST", "/api/v1/services/anonymize", strings.NewReader(strings.Repeat("Wort ", 2<<20)), map[string]string{"Content-Type": "text/plain"}, nil)
+	}
+	anonymous := client{t: t, base: srv.url}
+	anonymous.expect(401, "POST", "/api/v1/services/anonymize", strings.NewReader("Herr Müller"), map[string]string{"Content-Type": "text/plain"}, nil)
+}

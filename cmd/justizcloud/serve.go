@@ -114,6 +114,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxBytes: int64(maxXJustiz),
 	}
 
+	anonymize, err := newAnonService()
+	if err != nil {
+		return err
+	}
 	tokens := identity.NewTokens(b.db, time.Now)
 	if cfg.Demo {
 		if err := seedDemo(ctx, b.db, svc, log); err != nil {
@@ -123,8 +127,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	api := httpapi.New(httpapi.Deps{
 		Akte: svc, Tokens: tokens, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
-		Search:  search.New(b.db, indexer.DocumentText),
-		XJustiz: xj,
+		Search:    search.New(b.db, indexer.DocumentText),
+		XJustiz:   xj,
+		Anonymize: anonymize,
 		Ready: func(ctx context.Context) error {
 			if err := b.db.Ping(ctx); err != nil {
 				return err
