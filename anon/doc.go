@@ -12,4 +12,7 @@
 // "A.", the next "B.", the same street "[Straße 1]" wherever it recurs.
 // Judges' names, courts, laws, authorities and case citations stay by
 // default, as courts publish them.
+//
+// Service offers a Pseudonymizer to all tenants, each under its own Policy,
+// and counts their use; the API's POST /api/v1/services/anonymize calls it.
 package anon
