@@ -155,6 +155,7 @@ func OpenZip(r io.ReaderAt, size int64, lim ZipLimits, maxMessage int64) (*Packa
 	p := &Package{files: map[string]packageFile{}, strict: true}
 	var total int64
 	var candidates []*zip.File
+	var tooLarge []string // .xml files over maxMessage, never read
 	for _, f := range zr.File {
 		name := f.Name
 		if err := checkZipName(name); err != nil {
@@ -184,8 +185,12 @@ func OpenZip(r io.ReaderAt, size int64, lim ZipLimits, maxMessage int64) (*Packa
 		// archive/zip fails a read past the declared size (ErrFormat), so
 		// the checks above bound what is decompressed.
 		p.files[name] = packageFile{size: usize, open: func() (io.ReadCloser, error) { return f.Open() }}
-		if strings.EqualFold(path.Ext(name), ".xml") && usize <= maxMessage {
-			candidates = append(candidates, f)
+		if strings.EqualFold(path.Ext(name), ".xml") {
+			if usize <= maxMessage {
+				candidates = append(candidates, f)
+			} else {
+				tooLarge = append(tooLarge, name)
+			}
 		}
 	}
 	var found []string
@@ -206,6 +211,9 @@ func OpenZip(r io.ReaderAt, size int64, lim ZipLimits, maxMessage int64) (*Packa
 	}
 	switch len(found) {
 	case 0:
+		if len(tooLarge) > 0 {
+			return nil, fmt.Errorf("zip: %w: no XJustiz message within the limit; %q are over %d bytes", xsd.ErrTooLarge, tooLarge, maxMessage)
+		}
 		return nil, fmt.Errorf("zip: %w: no XJustiz message (an .xml file with a nachricht.* root element)", errs.ErrInvalid)
 	case 1:
 		delete(p.files, p.Name)

@@ -7,11 +7,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
 
 	"justizcloud/errs"
+	"justizcloud/xjustiz/xsd"
 )
 
 type zipEntry struct {
@@ -167,6 +169,9 @@ func TestOpenZip(t *testing.T) {
 			}
 		})
 	}
+	if _, err := OpenZip(bytes.NewReader(good), int64(len(good)), ZipLimits{}, 100); !errors.Is(err, xsd.ErrTooLarge) || !strings.Contains(err.Error(), `["nachricht.xml"] are over 100 bytes`) {
+		t.Errorf("OpenZip with a message over the limit = %v, want ErrTooLarge naming the file", err)
+	}
 	if _, err := OpenZip(bytes.NewReader([]byte("not a zip")), 9, ZipLimits{}, 0); !errors.Is(err, errs.ErrInvalid) {
 		t.Errorf("OpenZip(garbage) = %v, want ErrInvalid", err)
 	}
@@ -236,4 +241,60 @@ func FuzzOpenZip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestNewPackageFiles: files that arrive separately (multipart) are held to
+// the rules of a ZIP package.
+func TestNewPackageFiles(t *testing.T) {
+	msg := mustSynthetic(t)
+	pdf := []byte("%PDF-1.4 Klage")
+	file := func(name string, size int64) PackageFile {
+		return PackageFile{Name: name, Size: size, Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(pdf)), nil }}
+	}
+	rep, _ := mustValidator(t).Validate(msg)
+	m, err := ParseMessage(msg, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPackageFiles("nachricht.xml", msg, []PackageFile{file(syntheticFile, int64(len(pdf)))}, ZipLimits{})
+	if err != nil || p.CheckFiles(m) != nil {
+		t.Fatalf("NewPackageFiles = %v; CheckFiles = %v", err, p.CheckFiles(m))
+	}
+	if rc, size, err := p.Open(syntheticFile); err != nil || size != int64(len(pdf)) {
+		t.Errorf("Open = %d, %v", size, err)
+	} else {
+		rc.Close()
+	}
+	tests := []struct {
+		name  string
+		files []PackageFile
+		lim   ZipLimits
+		want  string
+	}{
+		{"zip slip", []PackageFile{file("../"+syntheticFile, 1)}, ZipLimits{}, "zip slip"},
+		{"absolute", []PackageFile{file("/etc/passwd", 1)}, ZipLimits{}, "zip slip"},
+		{"backslash", []PackageFile{file(`..\x`, 1)}, ZipLimits{}, "zip slip"},
+		{"folder", []PackageFile{file("a/", 1)}, ZipLimits{}, "zip slip"},
+		{"duplicate", []PackageFile{file(syntheticFile, 1), file(syntheticFile, 1)}, ZipLimits{}, "appears twice"},
+		{"the message's own name", []PackageFile{file("nachricht.xml", 1)}, ZipLimits{}, "appears twice"},
+		{"file over the limit", []PackageFile{file(syntheticFile, 5000)}, ZipLimits{MaxFileBytes: 4096}, "the limit is 4096"},
+		{"total over the limit", []PackageFile{file("a", 4000), file("b", 4000)}, ZipLimits{MaxTotal: 6000}, "in total"},
+		{"too many files", []PackageFile{file("a", 1), file("b", 1), file("c", 1)}, ZipLimits{MaxEntries: 2}, "3 files"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewPackageFiles("nachricht.xml", msg, tt.files, tt.lim)
+			if !errors.Is(err, errs.ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want ErrInvalid mentioning %q", err, tt.want)
+			}
+		})
+	}
+	// Strict: a file the message does not name is refused.
+	p, err = NewPackageFiles("nachricht.xml", msg, []PackageFile{file(syntheticFile, 1), file("extra.pdf", 1)}, ZipLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.CheckFiles(m); err == nil || !strings.Contains(err.Error(), "extra.pdf") {
+		t.Errorf("CheckFiles with an unnamed file = %v", err)
+	}
 }
