@@ -26,7 +26,7 @@ import (
 // per transaction, without the per-row checks of the regular methods. The
 // caller guarantees what those checks would: unique IDs, Aktenzeichen numbers
 // without gaps or duplicates, rows that refer to cases of the same batch or
-// already stored, event sequence numbers 1, 2, … per case, and document
+// already stored (Wiedervorlagen: of the same batch), event sequence numbers 1, 2, … per case, and document
 // blobs already written.
 type Bulk struct {
 	Cases          []akte.Case
@@ -119,10 +119,18 @@ func (d *DB) bulkTables(b Bulk) ([]bulkTable, error) {
 		docs.rows = append(docs.rows, []any{doc.ID, doc.Tenant, doc.Case, doc.Filename, doc.ContentType, doc.Size,
 			doc.SHA256[:], doc.Blob, 1, doc.Class, d.ts(doc.CreatedAt), doc.CreatedBy})
 	}
-	wvs := bulkTable{name: "wiedervorlagen", cols: []string{"id", "tenant", "case_id", "due", "for_whom", "note", "created_by", "created_at", "done_at"}}
+	courts := make(map[akte.CaseID]tenancy.CourtID, len(b.Cases))
+	for _, c := range b.Cases {
+		courts[c.ID] = c.Court
+	}
+	wvs := bulkTable{name: "wiedervorlagen", cols: []string{"id", "tenant", "case_id", "due", "for_whom", "note", "created_by", "created_at", "done_at", "court"}}
 	for _, w := range b.Wiedervorlagen {
-		wvs.rows = append(wvs.rows, []any{w.ID, w.Tenant, w.Case, w.Due.Format("2006-01-02"), w.For, w.Note, w.CreatedBy,
-			d.ts(w.CreatedAt), d.nullTS(w.DoneAt)})
+		court, ok := courts[w.Case]
+		if !ok {
+			return nil, fmt.Errorf("wiedervorlage %s: case %s is not in the batch", w.ID, w.Case)
+		}
+		wvs.rows = append(wvs.rows, []any{w.ID, w.Tenant, w.Case, w.Due.Format(time.DateOnly), w.For, w.Note, w.CreatedBy,
+			d.ts(w.CreatedAt), d.nullTS(w.DoneAt), court})
 	}
 	dks := bulkTable{name: "data_keys", cols: []string{"tenant", "name", "kek", "wrapped"}}
 	for _, k := range b.DataKeys {

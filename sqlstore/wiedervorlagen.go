@@ -68,9 +68,9 @@ func (d *DB) AddWiedervorlage(ctx context.Context, w akte.Wiedervorlage) error {
 		if err := d.caseExists(ctx, tx, w.Tenant, w.Case); err != nil {
 			return err
 		}
-		_, err := d.txExec(ctx, tx, d.q(`INSERT INTO wiedervorlagen (id, tenant, case_id, due, for_whom, note, created_by, created_at, done_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), w.ID, w.Tenant, w.Case, w.Due.Format(time.DateOnly), w.For, w.Note,
-			w.CreatedBy, d.ts(w.CreatedAt), d.nullTS(w.DoneAt))
+		_, err := d.txExec(ctx, tx, d.q(`INSERT INTO wiedervorlagen (id, tenant, case_id, due, for_whom, note, created_by, created_at, done_at, court)
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, c.court FROM cases c WHERE c.tenant = ? AND c.id = ?`), w.ID, w.Tenant, w.Case,
+			w.Due.Format(time.DateOnly), w.For, w.Note, w.CreatedBy, d.ts(w.CreatedAt), d.nullTS(w.DoneAt), w.Tenant, w.Case)
 		return classify(err)
 	})
 	if err != nil {
@@ -144,7 +144,7 @@ func (d *DB) DueWiedervorlagen(ctx context.Context, t tenancy.ID, f akte.Wiederv
 		args = append(args, s)
 	}
 	if f.Court != "" {
-		where, args = append(where, "c.court = ?"), append(args, f.Court)
+		where, args = append(where, "w.court = ?"), append(args, f.Court)
 	}
 	if !f.AfterDue.IsZero() {
 		after := f.AfterDue.Format(time.DateOnly)
