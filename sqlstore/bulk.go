@@ -26,7 +26,7 @@ import (
 // per transaction, without the per-row checks of the regular methods. The
 // caller guarantees what those checks would: unique IDs, Aktenzeichen numbers
 // without gaps or duplicates, rows that refer to cases of the same batch or
-// already stored (Wiedervorlagen: of the same batch), event sequence numbers 1, 2, … per case, and document
+// already stored (Wiedervorlagen and events: of the same batch), event sequence numbers 1, 2, … per case, and document
 // blobs already written.
 type Bulk struct {
 	Cases          []akte.Case
@@ -85,17 +85,21 @@ func (d *DB) BulkLoad(ctx context.Context, b Bulk) error {
 }
 
 func (d *DB) bulkTables(b Bulk) ([]bulkTable, error) {
-	cases := bulkTable{name: "cases", cols: strings.Split(caseColumns, ", ")}
+	events := map[akte.CaseID]int{}
+	for _, be := range b.Events {
+		events[be.Case.ID]++
+	}
+	cases := bulkTable{name: "cases", cols: append(strings.Split(caseColumns, ", "), "events")}
 	for _, c := range b.Cases {
 		a := c.Aktenzeichen
 		cases.rows = append(cases.rows, []any{c.ID, c.Tenant, c.Court, a.Department, a.Register, a.Number, a.Year,
-			c.Subject, c.Procedure, d.ts(c.CreatedAt), c.CreatedBy})
+			c.Subject, c.Procedure, d.ts(c.CreatedAt), c.CreatedBy, events[c.ID]})
 	}
 	parts := bulkTable{name: "case_participants", cols: []string{"id", "tenant", "case_id", "role", "name", "address", "represents", "created_at"}}
 	for _, p := range b.Participants {
 		parts.rows = append(parts.rows, []any{p.ID, p.Tenant, p.Case, p.Role, p.Name, p.Address, p.Represents, d.ts(p.CreatedAt)})
 	}
-	events := bulkTable{name: "case_events", cols: []string{"tenant", "case_id", "seq", "name", "at", "by", "role", "documents", "data"}}
+	evs := bulkTable{name: "case_events", cols: []string{"tenant", "case_id", "seq", "name", "at", "by", "role", "documents", "data"}}
 	for _, be := range b.Events {
 		e := be.Event
 		docs, err := json.Marshal(nonNil(e.Documents))
@@ -109,7 +113,7 @@ func (d *DB) bulkTables(b Bulk) ([]bulkTable, error) {
 		if err != nil {
 			return nil, err
 		}
-		events.rows = append(events.rows, []any{be.Case.Tenant, be.Case.ID, e.Seq, e.Name, d.ts(e.At), e.By, e.Role, string(docs), string(data)})
+		evs.rows = append(evs.rows, []any{be.Case.Tenant, be.Case.ID, e.Seq, e.Name, d.ts(e.At), e.By, e.Role, string(docs), string(data)})
 	}
 	docs := bulkTable{name: "documents", cols: []string{"id", "tenant", "case_id", "filename", "content_type", "size", "sha256", "blob", "version", "class", "created_at", "created_by"}}
 	for _, doc := range b.Documents {
@@ -143,7 +147,7 @@ func (d *DB) bulkTables(b Bulk) ([]bulkTable, error) {
 				f.Start.Format(time.DateOnly), f.End.Format(time.DateOnly)})
 		}
 	}
-	return []bulkTable{cases, parts, events, dks, docs, wvs, fristen}, nil
+	return []bulkTable{cases, parts, evs, dks, docs, wvs, fristen}, nil
 }
 
 // insertTables is BulkLoad on SQLite.

@@ -86,6 +86,9 @@ func (d *DB) AppendEvent(ctx context.Context, cs akte.Case, e verfahren.Event, f
 		if err != nil {
 			return classify(err) // a concurrent writer of the same seq: unique violation, ErrConflict
 		}
+		if _, err := d.txExec(ctx, tx, d.q(`UPDATE cases SET events = ? WHERE tenant = ? AND id = ?`), e.Seq, t, c); err != nil {
+			return err
+		}
 		return d.putFristen(ctx, tx, cs, fristen)
 	})
 	if err != nil {

@@ -187,7 +187,7 @@ func (d *DB) Filings(ctx context.Context, t tenancy.ID, f verfahren.FilingFilter
 		at := d.ts(d.normTime(f.AfterAt))
 		where, args = append(where, "(c.created_at > ? OR (c.created_at = ? AND c.id > ?))"), append(args, at, at, f.AfterID)
 	}
-	where = append(where, "NOT EXISTS (SELECT 1 FROM case_events e WHERE e.tenant = c.tenant AND e.case_id = c.id)")
+	where = append(where, "c.events = 0") // partial indexes cases_new_filings(_tenant)
 	args = append(args, inboxLimit(f.Limit))
 	return d.queryCases(ctx, "filings", `SELECT `+prefixed("c.", caseColumns)+` FROM cases c WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY c.created_at, c.id LIMIT ?`, args...)
