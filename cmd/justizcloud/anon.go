@@ -45,7 +45,7 @@ func runAnon(ctx context.Context, args []string, getenv func(string) string, std
 	case "tag":
 		return runAnonTag(rest, getenv, stdin, stdout, stderr)
 	case "pseudonymize":
-		return runAnonPseudonymize(rest, getenv, stdin, stdout, stderr)
+		return runAnonPseudonymize(ctx, rest, getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, anonUsage)
 		return nil
@@ -261,7 +261,7 @@ func writeReport(w io.Writer, r ner.Report) error {
 	return err
 }
 
-func runAnonPseudonymize(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runAnonPseudonymize(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("anon pseudonymize", "Reads German text (UTF-8) from stdin and prints it pseudonymized under the\n"+
 		"default policy: parties, witnesses and lawyers become A., B., …; streets,\n"+
 		"places, addresses and identifiers (e-mail, phone, IBAN, date of birth, licence\n"+
@@ -288,7 +288,7 @@ func runAnonPseudonymize(args []string, getenv func(string) string, stdin io.Rea
 	if err != nil {
 		return fmt.Errorf("anon pseudonymize: %w", err)
 	}
-	res, err := p.Pseudonymize(context.Background(), string(text))
+	res, err := p.Pseudonymize(ctx, string(text))
 	if err != nil {
 		return err
 	}
