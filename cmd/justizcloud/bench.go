@@ -15,7 +15,7 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const usage = "Usage: justizcloud bench ingest|seed|read|xjustiz [flags]   (see justizcloud bench <name> --help)"
+	const usage = "Usage: justizcloud bench ingest|anon|seed|read|xjustiz [flags]   (see justizcloud bench <name> --help)"
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
