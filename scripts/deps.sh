@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 # Installs the system packages the build needs when they are missing:
 # libxml2's headers and pkg-config, for the XJustiz schema validator
-# (package xjustiz/xsd links libxml2 through cgo). Debian/Ubuntu only;
+# (package xjustiz/xsd links libxml2 through cgo), and poppler-utils, whose
+# pdftotext reads the text layer of PDFs for the search index. Debian/Ubuntu only;
 # runs apt-get update only when the package lists are empty.
 set -euo pipefail
 
@@ -12,6 +13,9 @@ if ! command -v pkg-config >/dev/null 2>&1; then
 fi
 if [ ! -f /usr/include/libxml2/libxml/xmlschemas.h ] && ! pkg-config --exists libxml-2.0 2>/dev/null; then
   need+=(libxml2-dev)
+fi
+if ! command -v pdftotext >/dev/null 2>&1; then
+  need+=(poppler-utils) # the text layer of PDFs for the search index
 fi
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

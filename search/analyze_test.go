@@ -4,6 +4,7 @@
 package search
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -91,7 +92,7 @@ func TestSnippet(t *testing.T) {
 }
 
 func TestExtractHTML(t *testing.T) {
-	got, err := Extract("text/html; charset=utf-8", strings.NewReader(`<html><head><style>p{x:1}</style><script>var a="<b>";</script></head>
+	got, err := Extract(context.Background(), "text/html; charset=utf-8", strings.NewReader(`<html><head><style>p{x:1}</style><script>var a="<b>";</script></head>
 		<body><!-- note --><p>M&uuml;nchen &amp; Berlin</p></body></html>`))
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +103,7 @@ func TestExtractHTML(t *testing.T) {
 }
 
 func TestExtractLatin1(t *testing.T) {
-	got, err := Extract("text/plain; charset=ISO-8859-1", strings.NewReader("M\xfcnchen Stra\xdfe"))
+	got, err := Extract(context.Background(), "text/plain; charset=ISO-8859-1", strings.NewReader("M\xfcnchen Stra\xdfe"))
 	if err != nil || got != "München Straße" {
 		t.Errorf("Extract(latin-1) = %q, %v; want %q", got, err, "München Straße")
 	}

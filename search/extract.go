@@ -4,30 +4,52 @@
 package search
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"html"
 	"io"
 	"mime"
+	"os/exec"
 	"strings"
+	"time"
 )
 
 // maxExtract is how much of a document's text is indexed.
 const maxExtract = 1 << 20
 
-// Extractable reports whether the text of a content type can be indexed.
-// PDFs are not yet supported.
+// Extractable reports whether the text of a content type can be indexed:
+// text/plain, text/html and PDF (its text layer; scans without one need OCR,
+// which comes later).
 func Extractable(contentType string) bool {
-	ct, _, _ := strings.Cut(contentType, ";")
-	switch strings.TrimSpace(strings.ToLower(ct)) {
-	case "text/plain", "text/html":
+	switch mediaType(contentType) {
+	case "text/plain", "text/html", "application/pdf":
 		return true
 	}
 	return false
 }
 
-// Extract reads the text of a text/plain or text/html document from r, at
-// most 1 MiB of it. The charset is UTF-8 unless the content type names
-// ISO-8859-1 or windows-1252; invalid UTF-8 is replaced.
-func Extract(contentType string, r io.Reader) (string, error) {
+// cheap reports whether reading a content type's text costs no more than
+// reading it: not a PDF, whose text layer takes a subprocess. Snippets at
+// query time are cut only from such texts.
+func cheap(contentType string) bool {
+	return Extractable(contentType) && mediaType(contentType) != "application/pdf"
+}
+
+func mediaType(contentType string) string {
+	ct, _, _ := strings.Cut(contentType, ";")
+	return strings.TrimSpace(strings.ToLower(ct))
+}
+
+// Extract reads the text of a document from r, at most 1 MiB of it. For
+// text/plain and text/html the charset is UTF-8 unless the content type names
+// ISO-8859-1 or windows-1252; invalid UTF-8 is replaced. A PDF's text layer
+// comes from poppler's pdftotext, run with the document on its standard
+// input (nothing is written to disk) and ended when ctx ends.
+func Extract(ctx context.Context, contentType string, r io.Reader) (string, error) {
+	if mediaType(contentType) == "application/pdf" {
+		return extractPDF(ctx, r)
+	}
 	b, err := io.ReadAll(io.LimitReader(r, maxExtract))
 	if err != nil {
 		return "", err
@@ -50,6 +72,48 @@ func Extract(contentType string, r io.Reader) (string, error) {
 		s = stripHTML(s)
 	}
 	return s, nil
+}
+
+// pdfTimeout bounds one pdftotext run; a hostile PDF must not stall the indexer.
+const pdfTimeout = time.Minute
+
+// ErrNoTextLayer reports a PDF without text: a scan that needs OCR.
+var ErrNoTextLayer = errors.New("the PDF has no text layer (a scan: OCR needed)")
+
+func extractPDF(ctx context.Context, r io.Reader) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, pdfTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "pdftotext", "-q", "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = r
+	var out limitedBuffer
+	out.limit = maxExtract
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("pdftotext: %w", ctx.Err())
+		}
+		return "", fmt.Errorf("pdftotext: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	text := strings.ToValidUTF8(out.String(), "\uFFFD")
+	if strings.TrimSpace(strings.ReplaceAll(text, "\f", "")) == "" {
+		return "", ErrNoTextLayer
+	}
+	return text, nil
+}
+
+// limitedBuffer keeps the first limit bytes written to it and discards the
+// rest (so that pdftotext never blocks on a full pipe).
+type limitedBuffer struct {
+	strings.Builder
+	limit int
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := b.limit - b.Len(); room > 0 {
+		b.Builder.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
 }
 
 // stripHTML removes tags, comments and the content of script and style

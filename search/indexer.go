@@ -226,10 +226,11 @@ func (x *Indexer) documentEntry(ctx context.Context, t tenancy.ID, id akte.Docum
 }
 
 // DocumentText reads a document's searchable text (the first part, enough
-// for snippets) from the encrypted blob store. It does not check
+// for snippets) from the encrypted blob store; for a PDF it returns nothing,
+// since running pdftotext for each hit of each query would cost too much. It does not check
 // authorization: callers pass only documents the subject may read.
 func (x *Indexer) DocumentText(ctx context.Context, d akte.Document) (string, error) {
-	if !Extractable(d.ContentType) {
+	if !cheap(d.ContentType) { // a PDF's snippet is its title
 		return "", nil
 	}
 	text, err := x.readText(ctx, d)
@@ -245,7 +246,7 @@ func (x *Indexer) readText(ctx context.Context, d akte.Document) (string, error)
 		return "", err
 	}
 	defer rc.Close()
-	return Extract(d.ContentType, rc)
+	return Extract(ctx, d.ContentType, rc)
 }
 
 func (x *Indexer) put(ctx context.Context, e Entry) error {
