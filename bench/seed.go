@@ -265,14 +265,14 @@ func buildBatch(ctx context.Context, r *mrand.Rand, sb *strings.Builder, an *sea
 			b.Search = append(b.Search, an.DocumentEntry(c, d, text))
 		}
 		if c.Procedure != "" {
-			evs, wvs, fs, err := hist.history(r, c, docIDs)
+			evs, wvs, derived, err := hist.history(r, c, docIDs)
 			if err != nil {
 				return b, n, err
 			}
 			b.Events = append(b.Events, evs...)
 			b.Wiedervorlagen = append(b.Wiedervorlagen, wvs...)
-			if len(fs) > 0 {
-				b.Fristen = append(b.Fristen, sqlstore.BulkFristen{Case: c, Fristen: fs})
+			if len(evs) > 0 {
+				b.Derived = append(b.Derived, sqlstore.BulkDerived{Case: c, Derived: derived})
 			}
 		}
 	}
@@ -303,16 +303,16 @@ type historian struct {
 	today time.Time
 }
 
-// history gives a proceeding a history, its Wiedervorlagen and its running
-// Fristen: one in ten is a new filing without events; the rest are
+// history gives a proceeding a history, its Wiedervorlagen, and its state and
+// running Fristen: one in ten is a new filing without events; the rest are
 // registered, and of those most were served (which starts the Fristen for
 // the defence and, as the definition's effect, a Wiedervorlage three weeks
 // later). Where that was more than two months ago, the defendant has since
 // answered or the claim was withdrawn, which ends the Fristen.
-func (h historian) history(r *mrand.Rand, c akte.Case, docs []string) ([]sqlstore.BulkEvent, []akte.Wiedervorlage, []verfahren.FristStatus, error) {
+func (h historian) history(r *mrand.Rand, c akte.Case, docs []string) ([]sqlstore.BulkEvent, []akte.Wiedervorlage, verfahren.Derived, error) {
 	roll := r.IntN(10)
 	if roll == 0 {
-		return nil, nil, nil, nil
+		return nil, nil, verfahren.Derived{}, nil
 	}
 	at := c.CreatedAt.Add(24 * time.Hour)
 	evs := []verfahren.Event{{Seq: 1, Name: "eintragung", At: at, By: "seed", Role: "geschaeftsstelle"}}
@@ -337,15 +337,15 @@ func (h historian) history(r *mrand.Rand, c akte.Case, docs []string) ([]sqlstor
 		}
 		wvs = append(wvs, w)
 	}
-	fs, err := h.def.FristenAfter(h.cal, c, evs, h.today)
+	derived, err := h.def.DeriveAfter(h.cal, c, evs, h.today)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("case %s: %w", c.ID, err)
+		return nil, nil, verfahren.Derived{}, fmt.Errorf("case %s: %w", c.ID, err)
 	}
 	out := make([]sqlstore.BulkEvent, len(evs))
 	for i, e := range evs {
 		out[i] = sqlstore.BulkEvent{Case: c, Event: e}
 	}
-	return out, wvs, fs, nil
+	return out, wvs, derived, nil
 }
 
 // bulkKeys collects the data keys of the blobs one seeding worker writes, so

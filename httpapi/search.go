@@ -13,6 +13,7 @@ import (
 	"justizcloud/errs"
 	"justizcloud/search"
 	"justizcloud/tenancy"
+	"justizcloud/verfahren"
 )
 
 type searchHitDTO struct {
@@ -42,6 +43,21 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := search.Query{Q: q.Get("q"), Court: tenancy.CourtID(q.Get("court")), After: q.Get("after")}
+	if c := q.Get("class"); c != "" {
+		if _, ok := verfahren.DocumentClassCode(c); !ok {
+			writeError(w, r, s.log, fmt.Errorf("%w: parameter \"class\": unknown Dokumentklasse %q", errs.ErrInvalid, c))
+			return
+		}
+		in.Class = c
+	}
+	if st := q.Get("state"); st != "" {
+		reg := s.deps.Verfahren.Registry()
+		if !reg.HasState(verfahren.State(st)) {
+			writeError(w, r, s.log, fmt.Errorf("%w: parameter \"state\": no procedure type has a state %q", errs.ErrInvalid, st))
+			return
+		}
+		in.State, in.InitialIn = st, reg.InitialIn(verfahren.State(st))
+	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > search.MaxLimit {

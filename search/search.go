@@ -53,11 +53,16 @@ type Entry struct {
 
 // Filter selects entries in Store.SearchEntries.
 type Filter struct {
-	Terms    [][]string // all must match; any alternative of a term matches
-	Court    tenancy.CourtID
-	From, To time.Time // on Entry.Date: From ≤ Date < To; zero does not filter
-	After    int64     // keyset pagination: only entries with Seq < After; 0: from the start
-	Limit    int
+	Terms [][]string // all must match; any alternative of a term matches
+	Court tenancy.CourtID
+	Class string // Dokumentklasse: only documents of this class; empty does not filter
+	// State: only entries of proceedings in this state; InitialIn names the
+	// procedure types whose proceedings without events are in it.
+	State     string
+	InitialIn []string
+	From, To  time.Time // on Entry.Date: From ≤ Date < To; zero does not filter
+	After     int64     // keyset pagination: only entries with Seq < After; 0: from the start
+	Limit     int
 }
 
 // Hit is a stored entry with its position in the result order.
@@ -99,11 +104,14 @@ type Store interface {
 
 // Query is the input of Search.
 type Query struct {
-	Q        string
-	Court    tenancy.CourtID
-	From, To time.Time // civil dates; To is inclusive
-	Limit    int
-	After    string // the Next cursor of the previous page
+	Q         string
+	Court     tenancy.CourtID
+	Class     string    // Dokumentklasse
+	State     string    // proceeding state
+	InitialIn []string  // procedure types whose initial state is State
+	From, To  time.Time // civil dates; To is inclusive
+	Limit     int
+	After     string // the Next cursor of the previous page
 }
 
 // Result is one search hit as shown to a subject.
@@ -153,7 +161,7 @@ func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, 
 	if len(terms) == 0 {
 		return Page{}, fmt.Errorf("search: %w: parameter \"q\" must contain a word (letters or digits)", errs.ErrInvalid)
 	}
-	f := Filter{Terms: terms, Court: q.Court, From: q.From, Limit: q.Limit}
+	f := Filter{Terms: terms, Court: q.Court, Class: q.Class, State: q.State, InitialIn: q.InitialIn, From: q.From, Limit: q.Limit}
 	if !q.To.IsZero() {
 		f.To = q.To.AddDate(0, 0, 1)
 	}

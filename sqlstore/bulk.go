@@ -36,13 +36,14 @@ type Bulk struct {
 	Wiedervorlagen []akte.Wiedervorlage
 	Search         []search.Entry
 	DataKeys       []BulkDataKey // of the documents' blobs
-	Fristen        []BulkFristen
+	Derived        []BulkDerived
 }
 
-// BulkFristen are the Fristen running in a case after its history.
-type BulkFristen struct {
-	Case    akte.Case
-	Fristen []verfahren.FristStatus
+// BulkDerived is what a case's history gives (its state and running
+// Fristen); the case must be in the same batch.
+type BulkDerived struct {
+	Case akte.Case
+	verfahren.Derived
 }
 
 // BulkDataKey is the wrapped data key of one blob.
@@ -89,11 +90,15 @@ func (d *DB) bulkTables(b Bulk) ([]bulkTable, error) {
 	for _, be := range b.Events {
 		events[be.Case.ID]++
 	}
-	cases := bulkTable{name: "cases", cols: append(strings.Split(caseColumns, ", "), "events")}
+	states := map[akte.CaseID]verfahren.State{}
+	for _, bd := range b.Derived {
+		states[bd.Case.ID] = bd.State
+	}
+	cases := bulkTable{name: "cases", cols: append(strings.Split(caseColumns, ", "), "events", "state")}
 	for _, c := range b.Cases {
 		a := c.Aktenzeichen
 		cases.rows = append(cases.rows, []any{c.ID, c.Tenant, c.Court, a.Department, a.Register, a.Number, a.Year,
-			c.Subject, c.Procedure, d.ts(c.CreatedAt), c.CreatedBy, events[c.ID]})
+			c.Subject, c.Procedure, d.ts(c.CreatedAt), c.CreatedBy, events[c.ID], string(states[c.ID])})
 	}
 	parts := bulkTable{name: "case_participants", cols: []string{"id", "tenant", "case_id", "role", "name", "address", "represents", "created_at"}}
 	for _, p := range b.Participants {
@@ -141,7 +146,7 @@ func (d *DB) bulkTables(b Bulk) ([]bulkTable, error) {
 		dks.rows = append(dks.rows, []any{k.Tenant, k.Name, k.Wrapped.KEK, k.Wrapped.Ciphertext})
 	}
 	fristen := bulkTable{name: "case_fristen", cols: []string{"tenant", "case_id", "name", "court", "title", "start", "ends"}}
-	for _, bf := range b.Fristen {
+	for _, bf := range b.Derived {
 		for _, f := range bf.Fristen {
 			fristen.rows = append(fristen.rows, []any{bf.Case.Tenant, bf.Case.ID, f.Name, bf.Case.Court, f.Title,
 				f.Start.Format(time.DateOnly), f.End.Format(time.DateOnly)})

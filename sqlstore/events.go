@@ -52,7 +52,7 @@ func (d *DB) Events(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]verfahr
 // length of the history plus one: a writer that read a stale history gets
 // errs.ErrConflict (optimistic concurrency), so concurrent events on one
 // case are serialised.
-func (d *DB) AppendEvent(ctx context.Context, cs akte.Case, e verfahren.Event, fristen []verfahren.FristStatus) error {
+func (d *DB) AppendEvent(ctx context.Context, cs akte.Case, e verfahren.Event, derived verfahren.Derived) error {
 	t, c := cs.Tenant, cs.ID
 	if e.Seq < 1 {
 		return fmt.Errorf("append event: %w: sequence number %d", errs.ErrInvalid, e.Seq)
@@ -86,10 +86,11 @@ func (d *DB) AppendEvent(ctx context.Context, cs akte.Case, e verfahren.Event, f
 		if err != nil {
 			return classify(err) // a concurrent writer of the same seq: unique violation, ErrConflict
 		}
-		if _, err := d.txExec(ctx, tx, d.q(`UPDATE cases SET events = ? WHERE tenant = ? AND id = ?`), e.Seq, t, c); err != nil {
+		if _, err := d.txExec(ctx, tx, d.q(`UPDATE cases SET events = ?, state = ? WHERE tenant = ? AND id = ?`),
+			e.Seq, derived.State, t, c); err != nil {
 			return err
 		}
-		return d.putFristen(ctx, tx, cs, fristen)
+		return d.putFristen(ctx, tx, cs, derived.Fristen)
 	})
 	if err != nil {
 		return fmt.Errorf("append event %s #%d to %s: %w", e.Name, e.Seq, c, err)

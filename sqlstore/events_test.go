@@ -37,7 +37,7 @@ func testEvents(t *testing.T, newDSN func(t *testing.T) string) {
 		{Seq: 2, Name: "zugestellt", At: at.Add(time.Hour), By: "tok_a", Role: "geschaeftsstelle", Documents: []string{"d1", "d2"}, Data: map[string]string{"an": "beklagter", "weg": "Zugang"}},
 	}
 	for _, e := range want {
-		if err := db.AppendEvent(ctx, c, e, nil); err != nil {
+		if err := db.AppendEvent(ctx, c, e, verfahren.Derived{}); err != nil {
 			t.Fatalf("AppendEvent(%s) = %v", e.Name, err)
 		}
 	}
@@ -51,14 +51,14 @@ func testEvents(t *testing.T, newDSN func(t *testing.T) string) {
 
 	// A stale writer (seq already taken) and a gap are conflicts.
 	for _, seq := range []int{2, 4} {
-		err := db.AppendEvent(ctx, c, verfahren.Event{Seq: seq, Name: "x", At: at}, nil)
+		err := db.AppendEvent(ctx, c, verfahren.Event{Seq: seq, Name: "x", At: at}, verfahren.Derived{})
 		wantIs(t, "AppendEvent with a wrong sequence number", err, errs.ErrConflict)
 	}
-	wantIs(t, "AppendEvent seq 0", db.AppendEvent(ctx, c, verfahren.Event{Seq: 0, Name: "x"}, nil), errs.ErrInvalid)
+	wantIs(t, "AppendEvent seq 0", db.AppendEvent(ctx, c, verfahren.Event{Seq: 0, Name: "x"}, verfahren.Derived{}), errs.ErrInvalid)
 	// Another tenant sees neither the history nor may append to it.
 	_, err = db.Events(ctx, "DE-NW", c.ID)
 	wantIs(t, "Events of another tenant's case", err, errs.ErrNotFound)
-	wantIs(t, "AppendEvent to another tenant's case", db.AppendEvent(ctx, akte.Case{Tenant: "DE-NW", ID: c.ID}, verfahren.Event{Seq: 3, Name: "x", At: at}, nil), errs.ErrNotFound)
+	wantIs(t, "AppendEvent to another tenant's case", db.AppendEvent(ctx, akte.Case{Tenant: "DE-NW", ID: c.ID}, verfahren.Event{Seq: 3, Name: "x", At: at}, verfahren.Derived{}), errs.ErrNotFound)
 
 	// Concurrent writers of the same next event: exactly one wins.
 	var wg sync.WaitGroup
@@ -66,7 +66,7 @@ func testEvents(t *testing.T, newDSN func(t *testing.T) string) {
 	wins, conflicts := 0, 0
 	for i := range 10 {
 		wg.Go(func() {
-			err := db.AppendEvent(ctx, c, verfahren.Event{Seq: 3, Name: "termin", At: at, By: string(rune('a' + i))}, nil)
+			err := db.AppendEvent(ctx, c, verfahren.Event{Seq: 3, Name: "termin", At: at, By: string(rune('a' + i))}, verfahren.Derived{})
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

@@ -30,16 +30,19 @@ func (d *DB) putFristen(ctx context.Context, tx *sql.Tx, c akte.Case, fs []verfa
 	return nil
 }
 
-// ReplaceFristen implements verfahren.Store.
-func (d *DB) ReplaceFristen(ctx context.Context, c akte.Case, fs []verfahren.FristStatus) error {
+// ReplaceDerived implements verfahren.Store.
+func (d *DB) ReplaceDerived(ctx context.Context, c akte.Case, derived verfahren.Derived) error {
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		if err := d.caseExists(ctx, tx, c.Tenant, c.ID); err != nil {
 			return err
 		}
-		return d.putFristen(ctx, tx, c, fs)
+		if _, err := d.txExec(ctx, tx, d.q(`UPDATE cases SET state = ? WHERE tenant = ? AND id = ?`), derived.State, c.Tenant, c.ID); err != nil {
+			return err
+		}
+		return d.putFristen(ctx, tx, c, derived.Fristen)
 	})
 	if err != nil {
-		return fmt.Errorf("replace fristen of %s: %w", c.ID, err)
+		return fmt.Errorf("replace state and fristen of %s: %w", c.ID, err)
 	}
 	return nil
 }

@@ -38,17 +38,17 @@ func testFristen(t *testing.T, newDSN func(t *testing.T) string) {
 		return out
 	}
 	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
-	if err := db.AppendEvent(ctx, a, verfahren.Event{Seq: 1, Name: "zustellung", At: at}, fs(16, 30)); err != nil {
+	if err := db.AppendEvent(ctx, a, verfahren.Event{Seq: 1, Name: "zustellung", At: at}, verfahren.Derived{State: "zugestellt", Fristen: fs(16, 30)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AppendEvent(ctx, b, verfahren.Event{Seq: 1, Name: "zustellung", At: at}, fs(16)); err != nil {
+	if err := db.AppendEvent(ctx, b, verfahren.Event{Seq: 1, Name: "zustellung", At: at}, verfahren.Derived{State: "zugestellt", Fristen: fs(16)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AppendEvent(ctx, other, verfahren.Event{Seq: 1, Name: "zustellung", At: at}, fs(10)); err != nil {
+	if err := db.AppendEvent(ctx, other, verfahren.Event{Seq: 1, Name: "zustellung", At: at}, verfahren.Derived{State: "zugestellt", Fristen: fs(10)}); err != nil {
 		t.Fatal(err)
 	}
 	// A refused append (stale sequence number) leaves the Fristen alone.
-	wantIs(t, "stale append", db.AppendEvent(ctx, b, verfahren.Event{Seq: 1, Name: "x", At: at}, nil), errs.ErrConflict)
+	wantIs(t, "stale append", db.AppendEvent(ctx, b, verfahren.Event{Seq: 1, Name: "x", At: at}, verfahren.Derived{}), errs.ErrConflict)
 
 	type item struct {
 		Case akte.CaseID
@@ -88,10 +88,10 @@ func testFristen(t *testing.T, newDSN func(t *testing.T) string) {
 		t.Errorf("another tenant's due Fristen = %v, %v", got, err)
 	}
 	// The next event replaces the case's Fristen: none run after it.
-	if err := db.AppendEvent(ctx, a, verfahren.Event{Seq: 2, Name: "klageruecknahme", At: at}, nil); err != nil {
+	if err := db.AppendEvent(ctx, a, verfahren.Event{Seq: 2, Name: "klageruecknahme", At: at}, verfahren.Derived{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ReplaceFristen(ctx, other, nil); err != nil {
+	if err := db.ReplaceDerived(ctx, other, verfahren.Derived{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := list(verfahren.FristFilter{Until: day(30)}); !cmp.Equal(got, []item{{b.ID, "verteidigungsanzeige", "2026-11-16"}}) {

@@ -146,6 +146,22 @@ func (d *DB) SearchEntries(ctx context.Context, t tenancy.ID, f search.Filter) (
 		b.WriteString(` AND e.court = ?`)
 		args = append(args, f.Court)
 	}
+	if f.Class != "" {
+		b.WriteString(` AND d.class = ?`)
+		args = append(args, f.Class)
+	}
+	if f.State != "" {
+		// A proceeding without events is in its definition's initial state.
+		b.WriteString(` AND EXISTS (SELECT 1 FROM cases c WHERE c.tenant = e.tenant AND c.id = e.case_id AND (c.state = ?`)
+		args = append(args, f.State)
+		if len(f.InitialIn) > 0 {
+			b.WriteString(` OR (c.events = 0 AND c.procedure IN (?` + strings.Repeat(", ?", len(f.InitialIn)-1) + `))`)
+			for _, p := range f.InitialIn {
+				args = append(args, p)
+			}
+		}
+		b.WriteString(`))`)
+	}
 	if !f.From.IsZero() {
 		b.WriteString(` AND e.date >= ?`)
 		args = append(args, d.ts(f.From))

@@ -99,6 +99,10 @@ func testSearch(t *testing.T, newDSN func(t *testing.T) string) {
 		{"to", "DE-BY", search.Filter{Terms: search.Terms("München"), To: testTime.Add(-time.Hour)}, []hit{}},
 		{"page", "DE-BY", search.Filter{Terms: search.Terms("München"), Limit: 1}, []hit{{c1.ID, ""}}},
 		{"no match", "DE-BY", search.Filter{Terms: search.Terms("Berufung")}, []hit{}},
+		{"class", "DE-BY", search.Filter{Terms: search.Terms("Urteil"), Class: "Urteil"}, []hit{}},
+		{"no class", "DE-BY", search.Filter{Terms: search.Terms("Urteil"), Class: ""}, []hit{{c1.ID, d1.ID}}},
+		{"state of a plain case file", "DE-BY", search.Filter{Terms: search.Terms("München"), State: "eingereicht", InitialIn: []string{"zivil-online"}}, []hit{}},
+		{"initial state", "DE-BY", search.Filter{Terms: search.Terms("München"), State: "eingereicht", InitialIn: []string{""}}, []hit{{c1.ID, ""}, {c2.ID, ""}}},
 	}
 	for _, s := range steps {
 		if diff := cmp.Diff(s.want, find(s.tenant, s.f)); diff != "" {

@@ -134,7 +134,7 @@ func testInboxQueries(t *testing.T, newDSN func(t *testing.T) string) {
 	d := mk("", "D2602", "zivil-online", t0.Add(time.Hour))
 	mk("DE-NW", "", "zivil-online", t0)
 	e := mk("", "", "zivil-online", t0.Add(3*time.Hour))
-	if err := db.AppendEvent(ctx, e, verfahren.Event{Seq: 1, Name: "zustellung", At: t0, By: "x", Role: "geschaeftsstelle"}, nil); err != nil {
+	if err := db.AppendEvent(ctx, e, verfahren.Event{Seq: 1, Name: "zustellung", At: t0, By: "x", Role: "geschaeftsstelle"}, verfahren.Derived{}); err != nil {
 		t.Fatal(err)
 	}
 	ids := func(cs []akte.Case, err error) []string {

@@ -112,7 +112,7 @@ func parseInboxCursor(s string) (inboxCursor, error) {
 // cursor. Filings, Fristen and Wiedervorlagen are each a keyset query on an
 // index, so a page costs the same however many proceedings the court has:
 // the running Fristen are stored per proceeding with every event (see
-// Store.AppendEvent) and rebuilt from the histories by RebuildFristen.
+// Store.AppendEvent) and rebuilt from the histories by RebuildDerived.
 func (s *Service) Inbox(ctx context.Context, sub authz.Subject, q InboxQuery) (InboxPage, error) {
 	if err := authz.May(sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: sub.Court}); err != nil {
 		return InboxPage{}, fmt.Errorf("inbox: %w", err)
@@ -233,36 +233,33 @@ func (s *Service) fristItems(ctx context.Context, sub authz.Subject, after *inbo
 	return out, nil
 }
 
-// RebuildFristen recomputes the running Fristen of every proceeding from its
-// history (after a change of the calendar, or for histories recorded before
-// the store kept them) and returns how many proceedings it updated.
-func (s *Service) RebuildFristen(ctx context.Context, tenants []tenancy.ID) (int, error) {
-	starters := s.reg.fristStarters()
+// RebuildDerived recomputes the state and running Fristen of every
+// proceeding with a history (after a change of the calendar, or for
+// histories recorded before the store kept them) and returns how many
+// proceedings it updated.
+func (s *Service) RebuildDerived(ctx context.Context, tenants []tenancy.ID) (int, error) {
+	events := s.reg.eventNames()
 	n := 0
 	for _, t := range tenants {
-		cs, err := s.store.CasesWithEvents(ctx, t, "", starters)
+		cs, err := s.store.CasesWithEvents(ctx, t, "", events)
 		if err != nil {
-			return n, fmt.Errorf("rebuild fristen: %w", err)
+			return n, fmt.Errorf("rebuild: %w", err)
 		}
 		for _, c := range cs {
 			def, err := s.reg.Get(c.Procedure)
 			if err != nil {
-				continue // a definition no longer shipped: no computable Fristen
+				continue // a definition no longer shipped: nothing to derive
 			}
 			history, err := s.store.Events(ctx, c.Tenant, c.ID)
 			if err != nil {
-				return n, fmt.Errorf("rebuild fristen: %w", err)
+				return n, fmt.Errorf("rebuild: %w", err)
 			}
-			running, err := def.RunningFristen(history)
+			d, err := s.derive(c, def, history)
 			if err != nil {
-				return n, fmt.Errorf("rebuild fristen: case %s: %w", c.ID, err)
+				return n, fmt.Errorf("rebuild: case %s: %w", c.ID, err)
 			}
-			fs, err := s.fristen(c, running)
-			if err != nil {
-				return n, fmt.Errorf("rebuild fristen: case %s: %w", c.ID, err)
-			}
-			if err := s.store.ReplaceFristen(ctx, c, fs); err != nil {
-				return n, fmt.Errorf("rebuild fristen: %w", err)
+			if err := s.store.ReplaceDerived(ctx, c, d); err != nil {
+				return n, fmt.Errorf("rebuild: %w", err)
 			}
 			n++
 		}

@@ -224,7 +224,7 @@ func TestInbox(t *testing.T) {
 }
 
 // TestRebuildFristen: the stored Fristen follow the events (started by one,
-// gone after the one that stops them), and RebuildFristen restores lost rows
+// gone after the one that stops them), and RebuildDerived restores lost rows
 // from the history alone.
 func TestRebuildFristen(t *testing.T) {
 	ctx := context.Background()
@@ -248,15 +248,15 @@ func TestRebuildFristen(t *testing.T) {
 	if diff := cmp.Diff(want, fristen()); diff != "" {
 		t.Fatalf("Fristen after the events (-want +got):\n%s", diff)
 	}
-	if err := f.db.ReplaceFristen(ctx, running, nil); err != nil {
+	if err := f.db.ReplaceDerived(ctx, running, verfahren.Derived{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := fristen(); len(got) != 0 {
 		t.Fatalf("Fristen after removing the rows = %v", got)
 	}
-	n, err := f.svc.RebuildFristen(ctx, []tenancy.ID{"DE-BY", "DE-NW"})
+	n, err := f.svc.RebuildDerived(ctx, []tenancy.ID{"DE-BY", "DE-NW"})
 	if err != nil || n != 2 {
-		t.Fatalf("RebuildFristen = %d, %v; want both proceedings with a started Frist", n, err)
+		t.Fatalf("RebuildDerived = %d, %v; want both proceedings with a history", n, err)
 	}
 	if diff := cmp.Diff(want, fristen()); diff != "" {
 		t.Errorf("Fristen after the rebuild (-want +got):\n%s", diff)

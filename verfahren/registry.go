@@ -92,14 +92,36 @@ func (r *Registry) Names() []string {
 	return names
 }
 
-// fristStarters are the names of the events that start a Frist in any definition.
-func (r *Registry) fristStarters() []string {
+// eventNames are the names of every definition's events.
+func (r *Registry) eventNames() []string {
 	var out []string
 	for _, n := range r.Names() {
 		for _, e := range r.defs[n].Events {
-			if len(e.Effects.StartFristen) > 0 && !slices.Contains(out, e.Name) {
+			if !slices.Contains(out, e.Name) {
 				out = append(out, e.Name)
 			}
+		}
+	}
+	return out
+}
+
+// HasState reports whether some definition has the state.
+func (r *Registry) HasState(s State) bool {
+	for _, d := range r.defs {
+		if slices.ContainsFunc(d.States, func(sd StateDef) bool { return sd.Name == s }) {
+			return true
+		}
+	}
+	return false
+}
+
+// InitialIn lists the definitions whose initial state is s, sorted: their
+// proceedings without events are in s.
+func (r *Registry) InitialIn(s State) []string {
+	var out []string
+	for _, n := range r.Names() {
+		if r.defs[n].Initial == s {
+			out = append(out, n)
 		}
 	}
 	return out

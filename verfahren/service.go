@@ -21,11 +21,12 @@ type Store interface {
 	// Events returns the history in order; another tenant's case is errs.ErrNotFound.
 	Events(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]Event, error)
 	// AppendEvent stores e if e.Seq is the history's length plus one, else
-	// errs.ErrConflict, and in the same transaction replaces the case's
-	// running Fristen with fristen (those running after e).
-	AppendEvent(ctx context.Context, c akte.Case, e Event, fristen []FristStatus) error
-	// ReplaceFristen sets the running Fristen of a case (for rebuilding them).
-	ReplaceFristen(ctx context.Context, c akte.Case, fristen []FristStatus) error
+	// errs.ErrConflict, and in the same transaction stores what the history
+	// now gives: the state and the running Fristen.
+	AppendEvent(ctx context.Context, c akte.Case, e Event, d Derived) error
+	// ReplaceDerived stores the state and running Fristen of a case (for
+	// rebuilding them).
+	ReplaceDerived(ctx context.Context, c akte.Case, d Derived) error
 	// DueFristen lists running Fristen that end by f.Until, ordered by end,
 	// case ID and name.
 	DueFristen(ctx context.Context, t tenancy.ID, f FristFilter) ([]DueFrist, error)
@@ -35,6 +36,13 @@ type Store interface {
 	// CasesWithEvents lists the proceedings of the tenant (and of court, if
 	// not empty) whose history holds one of the named events, ordered by ID.
 	CasesWithEvents(ctx context.Context, t tenancy.ID, court tenancy.CourtID, events []string) ([]akte.Case, error)
+}
+
+// Derived is what the store keeps of a history so that lists need not fold
+// it: the state and the running Fristen.
+type Derived struct {
+	State   State
+	Fristen []FristStatus
 }
 
 // FristFilter selects running Fristen in Store.DueFristen.
@@ -161,15 +169,11 @@ func (s *Service) Fire(ctx context.Context, sub authz.Subject, id akte.CaseID, c
 	if err := def.Decide(history, e, gctx); err != nil {
 		return Status{}, err
 	}
-	running, err := def.RunningFristen(append(history, e))
+	derived, err := s.derive(c, def, append(history, e))
 	if err != nil {
 		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
 	}
-	fristen, err := s.fristen(c, running)
-	if err != nil {
-		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
-	}
-	if err := s.store.AppendEvent(ctx, c, e, fristen); err != nil {
+	if err := s.store.AppendEvent(ctx, c, e, derived); err != nil {
 		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
 	}
 	if err := s.wiedervorlage(ctx, sub, c, e); err != nil {
@@ -234,6 +238,25 @@ func (s *Service) status(ctx context.Context, sub authz.Subject, c akte.Case, de
 // fristen computes the ends of running Fristen with the court's calendar.
 func (s *Service) fristen(c akte.Case, running []RunningFrist) ([]FristStatus, error) {
 	return computeFristen(s.cal, c, running, frist.Day(s.now()))
+}
+
+// derive computes what the store keeps of proceeding c's history.
+func (s *Service) derive(c akte.Case, def *Definition, history []Event) (Derived, error) {
+	return def.DeriveAfter(s.cal, c, history, frist.Day(s.now()))
+}
+
+// DeriveAfter returns the state and the running Fristen after history in
+// proceeding c (see FristenAfter).
+func (d *Definition) DeriveAfter(cal *frist.Calendar, c akte.Case, history []Event, today time.Time) (Derived, error) {
+	state, err := d.Fold(history)
+	if err != nil {
+		return Derived{}, err
+	}
+	fs, err := d.FristenAfter(cal, c, history, today)
+	if err != nil {
+		return Derived{}, err
+	}
+	return Derived{State: state, Fristen: fs}, nil
 }
 
 // FristenAfter returns the Fristen running after history in proceeding c,

@@ -21,7 +21,7 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 	var cfg config
 	fs := newFlagSet("reindex", "Rebuilds what is derived from the records: the full-text search index (every\n"+
 		"case and document again: text/plain and text/html content, case metadata)\n"+
-		"and the running Fristen of every proceeding (from its history, with today's\n"+
+		"and the state and running Fristen of every proceeding (from its history, with today's\n"+
 		"holiday calendar). A running server keeps answering; until the rebuild is\n"+
 		"done, its searches find less.", stderr)
 	cfg.storageFlags(fs)
@@ -65,11 +65,11 @@ func runReindex(ctx context.Context, args []string, getenv func(string) string, 
 	for _, t := range tenancy.Tenants() {
 		tenants = append(tenants, t.ID)
 	}
-	n, err = verfahren.NewService(svc, b.db, reg, frist.NewCalendar(b.cat), time.Now).RebuildFristen(ctx, tenants)
+	n, err = verfahren.NewService(svc, b.db, reg, frist.NewCalendar(b.cat), time.Now).RebuildDerived(ctx, tenants)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "recomputed the Fristen of %d proceedings in %v\n", n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "recomputed the state and Fristen of %d proceedings in %v\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -154,4 +154,34 @@ func TestSearch(t *testing.T) {
 	if r := search(gs, "Berufung", ""); len(r.Items) != 1 {
 		t.Errorf("search after reindex = %+v, want the document", r.Items)
 	}
+	// Filters: Dokumentklasse and the proceeding's state (a proceeding
+	// without events is in its type's initial state).
+	var pr caseResp
+	gs.expect(201, "POST", "/api/v1/cases", jsonBody(map[string]string{"court": "D2601", "register": "C", "subject": "Werklohn", "procedure": "zivil-online"}), jsonHdr, &pr)
+	gs.expect(201, "POST", "/api/v1/cases/"+pr.ID+"/documents?class=Klage", strings.NewReader("Die Klage wegen Werklohn für die Dachsanierung."),
+		map[string]string{"Content-Type": "text/plain", "Content-Disposition": `attachment; filename="klage.txt"`}, nil)
+	waitFor(t, func() bool { return len(search(gs, "Dachsanierung", "").Items) == 1 }, "Klage searchable")
+	filtered := func(extra string, want int) {
+		t.Helper()
+		if r := search(gs, "Dachsanierung", extra); len(r.Items) != want {
+			t.Errorf("search with %s = %+v, want %d hits", extra, r.Items, want)
+		}
+	}
+	filtered("&class=Klage", 1)
+	filtered("&class=Urteil", 0)
+	filtered("&state=eingereicht", 1)
+	filtered("&state=eingetragen", 0)
+	for _, role := range []string{"klaeger", "beklagter"} {
+		gs.expect(201, "POST", "/api/v1/cases/"+pr.ID+"/participants", jsonBody(map[string]string{"role": role, "name": "Partei " + role}), jsonHdr, nil)
+	}
+	gs.expect(200, "POST", "/api/v1/cases/"+pr.ID+"/events", jsonBody(map[string]any{"event": "eintragung"}), jsonHdr, nil)
+	filtered("&state=eingereicht", 0)
+	filtered("&state=eingetragen", 1)
+	for _, raw := range []string{"&class=Unsinn", "&state=unsinn"} {
+		var p problemResp
+		gs.expect(400, "GET", "/api/v1/search?q=x"+raw, nil, nil, &p)
+		if name := raw[1:strings.IndexByte(raw, '=')]; !strings.Contains(p.Detail, `"`+name+`"`) {
+			t.Errorf("%s: detail %q does not name the parameter", raw, p.Detail)
+		}
+	}
 }
