@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"justizcloud/errs"
+	"justizcloud/tenancy"
+)
+
+// Store keeps the logs of all tenants. Implementations are safe for
+// concurrent use and offer no way to change or remove an entry.
+type Store interface {
+	// AppendAudit gives e the tenant's next sequence number (0, 1, 2, … with
+	// no gaps, also under concurrent callers), and stores Encode(e), its leaf
+	// hash and the hashes of the complete subtrees the leaf completes (see
+	// CompletedBy), all in one transaction. It returns e with Seq set.
+	AppendAudit(ctx context.Context, e Entry) (Entry, error)
+	// AuditSize returns the number of entries of tenant t.
+	AuditSize(ctx context.Context, t tenancy.ID) (uint64, error)
+	// AuditNodes returns the hashes of complete subtrees of t's tree, in the
+	// order of ids. A node that does not exist is errs.ErrNotFound.
+	AuditNodes(ctx context.Context, t tenancy.ID, ids []NodeID) ([]Hash, error)
+	// AuditEntry returns the stored encoding of entry seq; missing: errs.ErrNotFound.
+	AuditEntry(ctx context.Context, t tenancy.ID, seq uint64) ([]byte, error)
+	// AuditEntries calls fn for every entry of t in sequence order with the
+	// stored sequence number, leaf hash and encoding, stopping at fn's first error.
+	AuditEntries(ctx context.Context, t tenancy.ID, fn func(seq uint64, leaf Hash, data []byte) error) error
+	// AddCheckpoint stores c; a checkpoint of the same tenant and size that
+	// is already stored is kept and c is dropped.
+	AddCheckpoint(ctx context.Context, c Checkpoint) error
+	// Checkpoints returns the checkpoints of t by ascending size.
+	Checkpoints(ctx context.Context, t tenancy.ID) ([]Checkpoint, error)
+}
+
+// Appender records entries. httpapi depends on this, not on Log.
+type Appender interface {
+	Append(ctx context.Context, e Entry) (Entry, error)
+}
+
+// Log is the audit log service over a Store.
+type Log struct {
+	store  Store
+	signer Signer
+	now    func() time.Time
+}
+
+var _ Appender = (*Log)(nil)
+
+// NewLog returns a log that stores into st and signs checkpoints with s.
+func NewLog(st Store, s Signer, now func() time.Time) *Log {
+	if now == nil {
+		now = time.Now
+	}
+	return &Log{store: st, signer: s, now: now}
+}
+
+// Append adds e to its tenant's log and returns it with Seq and Time set.
+func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
+	if e.Time.IsZero() {
+		e.Time = l.now()
+	}
+	e.Time = e.Time.UTC().Truncate(time.Microsecond)
+	if _, err := Encode(e); err != nil {
+		return Entry{}, err
+	}
+	return l.store.AppendAudit(ctx, e)
+}
+
+// PublicKey returns the key that verifies this log's checkpoints.
+func (l *Log) PublicKey() []byte { return l.signer.Public() }
+
+func (l *Log) reader(ctx context.Context, t tenancy.ID) NodeReader {
+	return func(ids []NodeID) ([]Hash, error) { return l.store.AuditNodes(ctx, t, ids) }
+}
+
+// Checkpoint returns a signed checkpoint of t's tree at its current size:
+// the stored one when there is one of that size, otherwise a new one,
+// which is stored.
+func (l *Log) Checkpoint(ctx context.Context, t tenancy.ID) (Checkpoint, error) {
+	size, err := l.store.AuditSize(ctx, t)
+	if err != nil {
+		return Checkpoint{}, fmt.Errorf("audit: checkpoint: %w", err)
+	}
+	cps, err := l.store.Checkpoints(ctx, t)
+	if err != nil {
+		return Checkpoint{}, fmt.Errorf("audit: checkpoint: %w", err)
+	}
+	if n := len(cps); n > 0 && cps[n-1].Size == size {
+		return cps[n-1], nil
+	}
+	root, err := RootAt(size, l.reader(ctx, t))
+	if err != nil {
+		return Checkpoint{}, fmt.Errorf("audit: checkpoint: %w", err)
+	}
+	c, err := Sign(ctx, l.signer, Checkpoint{Tenant: t, Size: size, Root: root, Time: l.now()})
+	if err != nil {
+		return Checkpoint{}, err
+	}
+	if err := l.store.AddCheckpoint(ctx, c); err != nil {
+		return Checkpoint{}, fmt.Errorf("audit: checkpoint: %w", err)
+	}
+	// Another caller may have stored one of the same size first; answer the stored one.
+	cps, err = l.store.Checkpoints(ctx, t)
+	if err != nil {
+		return Checkpoint{}, fmt.Errorf("audit: checkpoint: %w", err)
+	}
+	for i := len(cps) - 1; i >= 0; i-- {
+		if cps[i].Size == size {
+			return cps[i], nil
+		}
+	}
+	return c, nil
+}
+
+// Inclusion is an inclusion proof of one entry.
+type Inclusion struct {
+	Seq   uint64
+	Size  uint64
+	Entry []byte // the stored encoding; its leaf hash is HashLeaf(Entry)
+	Proof []Hash
+	Root  Hash // root of the tree of Size, computed by the server: compare it with a checkpoint
+}
+
+// Verify checks the proof against root (take it from a verified checkpoint).
+func (in Inclusion) Verify(root Hash) error {
+	return VerifyInclusion(in.Seq, in.Size, HashLeaf(in.Entry), in.Proof, root)
+}
+
+// InclusionProof proves that entry seq is in t's tree of the given size.
+func (l *Log) InclusionProof(ctx context.Context, t tenancy.ID, seq, size uint64) (Inclusion, error) {
+	if err := l.checkSize(ctx, t, size); err != nil {
+		return Inclusion{}, err
+	}
+	if seq >= size {
+		return Inclusion{}, fmt.Errorf("audit: inclusion proof: %w: entry %d is not in a tree of size %d", errs.ErrInvalid, seq, size)
+	}
+	data, err := l.store.AuditEntry(ctx, t, seq)
+	if err != nil {
+		return Inclusion{}, fmt.Errorf("audit: inclusion proof: %w", err)
+	}
+	proof, err := InclusionProof(seq, size, l.reader(ctx, t))
+	if err != nil {
+		return Inclusion{}, err
+	}
+	root, err := RootAt(size, l.reader(ctx, t))
+	if err != nil {
+		return Inclusion{}, err
+	}
+	return Inclusion{Seq: seq, Size: size, Entry: data, Proof: proof, Root: root}, nil
+}
+
+// Consistency is a consistency proof between two tree sizes.
+type Consistency struct {
+	From, To         uint64
+	FromRoot, ToRoot Hash
+	Proof            []Hash
+}
+
+// ConsistencyProof proves that t's tree of size from is a prefix of its tree of size to.
+func (l *Log) ConsistencyProof(ctx context.Context, t tenancy.ID, from, to uint64) (Consistency, error) {
+	if err := l.checkSize(ctx, t, to); err != nil {
+		return Consistency{}, err
+	}
+	if from > to {
+		return Consistency{}, fmt.Errorf("audit: consistency proof: %w: from %d is larger than to %d", errs.ErrInvalid, from, to)
+	}
+	proof, err := ConsistencyProof(from, to, l.reader(ctx, t))
+	if err != nil {
+		return Consistency{}, err
+	}
+	r1, err := RootAt(from, l.reader(ctx, t))
+	if err != nil {
+		return Consistency{}, err
+	}
+	r2, err := RootAt(to, l.reader(ctx, t))
+	if err != nil {
+		return Consistency{}, err
+	}
+	return Consistency{From: from, To: to, FromRoot: r1, ToRoot: r2, Proof: proof}, nil
+}
+
+func (l *Log) checkSize(ctx context.Context, t tenancy.ID, size uint64) error {
+	n, err := l.store.AuditSize(ctx, t)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	if size > n {
+		return fmt.Errorf("audit: %w: tree size %d is larger than the log (%d entries)", errs.ErrInvalid, size, n)
+	}
+	return nil
+}
+
+// Problem is one finding of Verify.
+type Problem struct {
+	Seq    uint64 // the entry concerned; for checkpoints, the checkpoint's size
+	Detail string
+}
+
+// Report is the result of Verify.
+type Report struct {
+	Tenant      tenancy.ID
+	Entries     uint64
+	Root        Hash // recomputed from the stored entries
+	Checkpoints int  // checkpoints checked
+	Problems    []Problem
+}
+
+// OK reports whether nothing was found.
+func (r Report) OK() bool { return len(r.Problems) == 0 }
+
+// Verify recomputes t's tree from the stored entries (not from the stored
+// leaf hashes or nodes) and checks: that sequence numbers run 0, 1, 2, …;
+// that every entry decodes canonically, names t and its own sequence
+// number, and matches its stored leaf hash; that every stored complete
+// subtree hash matches the recomputed one; and that every checkpoint is
+// signed by pub and has the recomputed root at its size. Findings go into
+// the report; an error means the check could not run.
+func Verify(ctx context.Context, st Store, t tenancy.ID, pub []byte) (Report, error) {
+	rep := Report{Tenant: t}
+	cps, err := st.Checkpoints(ctx, t)
+	if err != nil {
+		return rep, fmt.Errorf("audit: verify: %w", err)
+	}
+	roots := map[uint64]Hash{0: EmptyRoot}
+	want := map[uint64]bool{}
+	for _, c := range cps {
+		want[c.Size] = true
+	}
+	var b Builder
+	const batch = 4096
+	var ids []NodeID
+	var hashes []Hash
+	flush := func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		got, err := st.AuditNodes(ctx, t, ids)
+		if err != nil && !errors.Is(err, errs.ErrNotFound) {
+			return err
+		}
+		for i, id := range ids {
+			if err != nil || got[i] != hashes[i] {
+				rep.Problems = append(rep.Problems, Problem{Seq: (id.Index+1)<<id.Level - 1,
+					Detail: fmt.Sprintf("stored subtree hash %s does not match the entries", id)})
+			}
+		}
+		ids, hashes = ids[:0], hashes[:0]
+		return nil
+	}
+	err = st.AuditEntries(ctx, t, func(seq uint64, leaf Hash, data []byte) error {
+		if seq != b.Size() {
+			rep.Problems = append(rep.Problems, Problem{Seq: b.Size(), Detail: fmt.Sprintf("missing or reordered: found sequence number %d", seq)})
+			return errStop
+		}
+		e, err := Decode(data)
+		switch {
+		case err != nil:
+			rep.Problems = append(rep.Problems, Problem{Seq: seq, Detail: err.Error()})
+		case e.Seq != seq || e.Tenant != t:
+			rep.Problems = append(rep.Problems, Problem{Seq: seq, Detail: fmt.Sprintf("entry names tenant %s, sequence %d", e.Tenant, e.Seq)})
+		}
+		h := HashLeaf(data)
+		if h != leaf {
+			rep.Problems = append(rep.Problems, Problem{Seq: seq, Detail: "entry does not match its stored leaf hash (altered)"})
+		}
+		// The largest subtree the leaf completes covers the smaller ones.
+		if done := b.Add(h); len(done) > 0 {
+			ids = append(ids, done[len(done)-1])
+			hashes = append(hashes, b.Top())
+		}
+		if len(ids) >= batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if want[b.Size()] {
+			roots[b.Size()] = b.Root()
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return rep, fmt.Errorf("audit: verify: %w", err)
+	}
+	if err := flush(); err != nil {
+		return rep, fmt.Errorf("audit: verify: %w", err)
+	}
+	rep.Entries, rep.Root = b.Size(), b.Root()
+	for _, c := range cps {
+		rep.Checkpoints++
+		if err := VerifyCheckpoint(c, pub); err != nil {
+			rep.Problems = append(rep.Problems, Problem{Seq: c.Size, Detail: err.Error()})
+			continue
+		}
+		if c.Tenant != t {
+			rep.Problems = append(rep.Problems, Problem{Seq: c.Size, Detail: fmt.Sprintf("checkpoint of size %d names tenant %s", c.Size, c.Tenant)})
+			continue
+		}
+		r, ok := roots[c.Size]
+		switch {
+		case !ok:
+			rep.Problems = append(rep.Problems, Problem{Seq: c.Size, Detail: fmt.Sprintf("checkpoint of size %d, but only %d entries are stored (entries removed)", c.Size, b.Size())})
+		case r != c.Root:
+			rep.Problems = append(rep.Problems, Problem{Seq: c.Size, Detail: fmt.Sprintf("checkpoint of size %d: signed root differs from the root recomputed from the entries", c.Size)})
+		}
+	}
+	return rep, nil
+}
+
+var errStop = errors.New("stop")

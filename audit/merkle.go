@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package audit
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"math/bits"
+)
+
+// Hash is a SHA-256 digest: a leaf hash, a node hash or a root.
+type Hash [32]byte
+
+// Domain separation prefixes of RFC 6962 section 2.1.
+const (
+	leafPrefix = 0x00
+	nodePrefix = 0x01
+)
+
+// HashLeaf returns SHA-256(0x00 || data), the hash of a leaf with data.
+func HashLeaf(data []byte) Hash {
+	h := sha256.New()
+	h.Write([]byte{leafPrefix})
+	h.Write(data)
+	var out Hash
+	h.Sum(out[:0])
+	return out
+}
+
+// HashChildren returns SHA-256(0x01 || left || right), the hash of an interior node.
+func HashChildren(left, right Hash) Hash {
+	var buf [1 + 2*len(Hash{})]byte
+	buf[0] = nodePrefix
+	copy(buf[1:], left[:])
+	copy(buf[1+len(left):], right[:])
+	return sha256.Sum256(buf[:])
+}
+
+// EmptyRoot is the root of the empty tree: SHA-256 of the empty string.
+var EmptyRoot = Hash(sha256.Sum256(nil))
+
+// NodeID names a complete subtree: the 2^Level leaves starting at leaf
+// Index << Level. Level 0 is a leaf.
+type NodeID struct {
+	Level uint8
+	Index uint64
+}
+
+func (n NodeID) String() string { return fmt.Sprintf("L%d/%d", n.Level, n.Index) }
+
+// NodeReader returns the hashes of complete subtrees, in the order of ids.
+// The ids all lie within a tree whose leaves exist.
+type NodeReader func(ids []NodeID) ([]Hash, error)
+
+// ErrVerify is wrapped by every verification failure.
+var ErrVerify = errors.New("audit: verification failed")
+
+// splitPoint returns the largest power of two smaller than n (n > 1).
+func splitPoint(n uint64) uint64 {
+	return 1 << (bits.Len64(n-1) - 1)
+}
+
+// planner evaluates the RFC 6962 recursions over a tree whose complete
+// subtrees are looked up with get. Run once with a recording get to learn
+// which nodes are needed, and once with the fetched hashes.
+type planner struct {
+	get func(NodeID) Hash
+}
+
+// mth is MTH(D[a:b]). The recursion only asks for ranges whose start is a
+// multiple of the largest power of two not above their length, so a range
+// that is a power of two long is a complete, aligned subtree.
+func (p planner) mth(a, b uint64) Hash {
+	n := b - a
+	if n&(n-1) == 0 && a%n == 0 {
+		lvl := uint8(bits.TrailingZeros64(n))
+		return p.get(NodeID{Level: lvl, Index: a >> lvl})
+	}
+	k := splitPoint(n)
+	return HashChildren(p.mth(a, a+k), p.mth(a+k, b))
+}
+
+// path is PATH(m, D[a:b]) of RFC 6962 section 2.1.1, with m relative to a.
+func (p planner) path(m, a, b uint64) []Hash {
+	n := b - a
+	if n <= 1 {
+		return nil
+	}
+	k := splitPoint(n)
+	if m < k {
+		return append(p.path(m, a, a+k), p.mth(a+k, b))
+	}
+	return append(p.path(m-k, a+k, b), p.mth(a, a+k))
+}
+
+// subproof is SUBPROOF(m, D[a:b], complete) of RFC 6962 section 2.1.2.
+func (p planner) subproof(m, a, b uint64, complete bool) []Hash {
+	n := b - a
+	if m == n {
+		if complete {
+			return nil
+		}
+		return []Hash{p.mth(a, b)}
+	}
+	k := splitPoint(n)
+	if m <= k {
+		return append(p.subproof(m, a, a+k, complete), p.mth(a+k, b))
+	}
+	return append(p.subproof(m-k, a+k, b, false), p.mth(a, a+k))
+}
+
+// run evaluates f twice: first to collect the node ids it needs, then with
+// their hashes from read.
+func run[T any](read NodeReader, f func(p planner) T) (T, error) {
+	var ids []NodeID
+	seen := map[NodeID]int{}
+	f(planner{get: func(id NodeID) Hash {
+		if _, ok := seen[id]; !ok {
+			seen[id] = len(ids)
+			ids = append(ids, id)
+		}
+		return Hash{}
+	}})
+	hashes, err := read(ids)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if len(hashes) != len(ids) {
+		var zero T
+		return zero, fmt.Errorf("audit: node reader returned %d hashes for %d ids", len(hashes), len(ids))
+	}
+	return f(planner{get: func(id NodeID) Hash { return hashes[seen[id]] }}), nil
+}
+
+// RootAt computes the root of the tree of the given size from complete subtree hashes.
+func RootAt(size uint64, read NodeReader) (Hash, error) {
+	if size == 0 {
+		return EmptyRoot, nil
+	}
+	return run(read, func(p planner) Hash { return p.mth(0, size) })
+}
+
+// InclusionProof returns the audit path of leaf index in the tree of the given size.
+func InclusionProof(index, size uint64, read NodeReader) ([]Hash, error) {
+	if index >= size {
+		return nil, fmt.Errorf("audit: inclusion proof: leaf %d not in tree of size %d", index, size)
+	}
+	return run(read, func(p planner) []Hash { return p.path(index, 0, size) })
+}
+
+// ConsistencyProof returns the proof that the tree of size from is a prefix
+// of the tree of size to. It is empty when from is 0 or from == to.
+func ConsistencyProof(from, to uint64, read NodeReader) ([]Hash, error) {
+	if from > to {
+		return nil, fmt.Errorf("audit: consistency proof: size %d is larger than %d", from, to)
+	}
+	if from == 0 || from == to {
+		return []Hash{}, nil
+	}
+	return run(read, func(p planner) []Hash { return p.subproof(from, 0, to, true) })
+}
+
+// VerifyInclusion checks that leafHash is leaf index of the tree of the
+// given size with root, following RFC 9162 section 2.1.3.2.
+func VerifyInclusion(index, size uint64, leafHash Hash, proof []Hash, root Hash) error {
+	if index >= size {
+		return fmt.Errorf("%w: leaf %d not in tree of size %d", ErrVerify, index, size)
+	}
+	fn, sn := index, size-1
+	r := leafHash
+	for _, p := range proof {
+		if sn == 0 {
+			return fmt.Errorf("%w: inclusion proof too long", ErrVerify)
+		}
+		if fn&1 == 1 || fn == sn {
+			r = HashChildren(p, r)
+			for fn&1 == 0 && fn != 0 {
+				fn >>= 1
+				sn >>= 1
+			}
+		} else {
+			r = HashChildren(r, p)
+		}
+		fn >>= 1
+		sn >>= 1
+	}
+	if sn != 0 {
+		return fmt.Errorf("%w: inclusion proof too short", ErrVerify)
+	}
+	if r != root {
+		return fmt.Errorf("%w: inclusion proof does not lead to the root", ErrVerify)
+	}
+	return nil
+}
+
+// VerifyConsistency checks that the tree of size from with root1 is a
+// prefix of the tree of size to with root2, following RFC 9162 section 2.1.4.2.
+func VerifyConsistency(from, to uint64, root1, root2 Hash, proof []Hash) error {
+	switch {
+	case from > to:
+		return fmt.Errorf("%w: size %d is larger than %d", ErrVerify, from, to)
+	case from == to:
+		if len(proof) != 0 {
+			return fmt.Errorf("%w: consistency proof between equal sizes must be empty", ErrVerify)
+		}
+		if root1 != root2 {
+			return fmt.Errorf("%w: roots of equal sizes differ", ErrVerify)
+		}
+		return nil
+	case from == 0:
+		if len(proof) != 0 {
+			return fmt.Errorf("%w: consistency proof from size 0 must be empty", ErrVerify)
+		}
+		if root1 != EmptyRoot {
+			return fmt.Errorf("%w: root of size 0 is not the empty root", ErrVerify)
+		}
+		return nil
+	case len(proof) == 0:
+		return fmt.Errorf("%w: empty consistency proof", ErrVerify)
+	}
+	if from&(from-1) == 0 {
+		proof = append([]Hash{root1}, proof...)
+	}
+	fn, sn := from-1, to-1
+	for fn&1 == 1 {
+		fn >>= 1
+		sn >>= 1
+	}
+	fr, sr := proof[0], proof[0]
+	for _, c := range proof[1:] {
+		if sn == 0 {
+			return fmt.Errorf("%w: consistency proof too long", ErrVerify)
+		}
+		if fn&1 == 1 || fn == sn {
+			fr = HashChildren(c, fr)
+			sr = HashChildren(c, sr)
+			for fn&1 == 0 && fn != 0 {
+				fn >>= 1
+				sn >>= 1
+			}
+		} else {
+			sr = HashChildren(sr, c)
+		}
+		fn >>= 1
+		sn >>= 1
+	}
+	if sn != 0 {
+		return fmt.Errorf("%w: consistency proof too short", ErrVerify)
+	}
+	if fr != root1 {
+		return fmt.Errorf("%w: consistency proof does not lead to the old root", ErrVerify)
+	}
+	if sr != root2 {
+		return fmt.Errorf("%w: consistency proof does not lead to the new root", ErrVerify)
+	}
+	return nil
+}
+
+// Builder computes roots incrementally from leaf hashes in order, keeping
+// one hash per level (a compact range). Verify uses it to recompute a whole
+// log in constant memory.
+type Builder struct {
+	size  uint64
+	stack []Hash // hashes of the complete subtrees of the current size, largest first
+}
+
+// Size is the number of leaves added.
+func (b *Builder) Size() uint64 { return b.size }
+
+// Add appends a leaf hash and returns the ids and hashes of the complete
+// subtrees (level ≥ 1) that it completes, lowest first.
+func (b *Builder) Add(leaf Hash) []NodeID {
+	var done []NodeID
+	b.stack = append(b.stack, leaf)
+	idx := b.size
+	for lvl := uint8(1); idx&1 == 1; lvl++ {
+		n := len(b.stack)
+		b.stack = append(b.stack[:n-2], HashChildren(b.stack[n-2], b.stack[n-1]))
+		idx >>= 1
+		done = append(done, NodeID{Level: lvl, Index: idx})
+	}
+	b.size++
+	return done
+}
+
+// Top returns the hash of the most recently completed subtree (the last
+// element of Add's result, or the leaf).
+func (b *Builder) Top() Hash { return b.stack[len(b.stack)-1] }
+
+// Root returns the root of the leaves added so far.
+func (b *Builder) Root() Hash {
+	if len(b.stack) == 0 {
+		return EmptyRoot
+	}
+	r := b.stack[len(b.stack)-1]
+	for i := len(b.stack) - 2; i >= 0; i-- {
+		r = HashChildren(b.stack[i], r)
+	}
+	return r
+}
+
+// CompletedBy returns the complete subtrees of level ≥ 1 that leaf index
+// completes, lowest first: leaf 3 completes L1/1 and L2/0. A store that keeps
+// every complete subtree hash computes these on append.
+func CompletedBy(index uint64) []NodeID {
+	var out []NodeID
+	for lvl := uint8(1); index&1 == 1; lvl++ {
+		index >>= 1
+		out = append(out, NodeID{Level: lvl, Index: index})
+	}
+	return out
+}
