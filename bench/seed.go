@@ -43,6 +43,7 @@ type SeedOptions struct {
 
 // BulkLoader is the metadata store's bulk path (sqlstore.DB).
 type BulkLoader interface {
+	BeginBulk(ctx context.Context) error
 	BulkLoad(ctx context.Context, b sqlstore.Bulk) error
 	FinishBulk(ctx context.Context) error
 }
@@ -98,6 +99,9 @@ func Seed(ctx context.Context, o SeedOptions, db BulkLoader, inner blob.ListingS
 		return SeedResult{}, errors.New("seed: no courts in the catalog")
 	}
 	start := time.Now()
+	if err := db.BeginBulk(ctx); err != nil {
+		return SeedResult{}, fmt.Errorf("seed: %w", err)
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
