@@ -39,7 +39,7 @@ func TestEncodeDecode(t *testing.T) {
 		t.Errorf("Decode mismatch (-want +got):\n%s", diff)
 	}
 	for _, bad := range []string{
-		want[:len(want)-1] + `,"x":1}`,          // unknown key
+		want[:len(want)-1] + `,"x":1}`,           // unknown key
 		" " + want,                               // whitespace
 		`{"v":1}`,                                // missing keys
 		want[:len(want)-6] + `"v":2}`,            // other format

@@ -271,8 +271,9 @@ func Verify(ctx context.Context, st Store, t tenancy.ID, pub []byte) (Report, er
 		}
 		// The largest subtree the leaf completes covers the smaller ones.
 		if done := b.Add(h); len(done) > 0 {
-			ids = append(ids, done[len(done)-1])
-			hashes = append(hashes, b.Top())
+			top := done[len(done)-1]
+			ids = append(ids, top.ID)
+			hashes = append(hashes, top.Hash)
 		}
 		if len(ids) >= batch {
 			if err := flush(); err != nil {

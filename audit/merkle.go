@@ -270,25 +270,28 @@ type Builder struct {
 // Size is the number of leaves added.
 func (b *Builder) Size() uint64 { return b.size }
 
-// Add appends a leaf hash and returns the ids and hashes of the complete
-// subtrees (level ≥ 1) that it completes, lowest first.
-func (b *Builder) Add(leaf Hash) []NodeID {
-	var done []NodeID
+// Node is a complete subtree and its hash.
+type Node struct {
+	ID   NodeID
+	Hash Hash
+}
+
+// Add appends a leaf hash and returns the complete subtrees of level ≥ 1
+// that it completes (the ids CompletedBy names), lowest first, with their hashes.
+func (b *Builder) Add(leaf Hash) []Node {
+	var done []Node
 	b.stack = append(b.stack, leaf)
 	idx := b.size
 	for lvl := uint8(1); idx&1 == 1; lvl++ {
 		n := len(b.stack)
-		b.stack = append(b.stack[:n-2], HashChildren(b.stack[n-2], b.stack[n-1]))
+		h := HashChildren(b.stack[n-2], b.stack[n-1])
+		b.stack = append(b.stack[:n-2], h)
 		idx >>= 1
-		done = append(done, NodeID{Level: lvl, Index: idx})
+		done = append(done, Node{ID: NodeID{Level: lvl, Index: idx}, Hash: h})
 	}
 	b.size++
 	return done
 }
-
-// Top returns the hash of the most recently completed subtree (the last
-// element of Add's result, or the leaf).
-func (b *Builder) Top() Hash { return b.stack[len(b.stack)-1] }
 
 // Root returns the root of the leaves added so far.
 func (b *Builder) Root() Hash {

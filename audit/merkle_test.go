@@ -228,7 +228,11 @@ func TestCompletedBy(t *testing.T) {
 		for range c.index {
 			b.Add(Hash{})
 		}
-		if got := fmt.Sprint(b.Add(Hash{})); got != c.want {
+		var ids []NodeID
+		for _, n := range b.Add(Hash{}) {
+			ids = append(ids, n.ID)
+		}
+		if got := fmt.Sprint(ids); got != c.want {
 			t.Errorf("Builder.Add at %d = %s, want %s", c.index, got, c.want)
 		}
 	}

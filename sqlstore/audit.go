@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Copyright the Justizcloud authors.
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"justizcloud/audit"
+	"justizcloud/errs"
+	"justizcloud/tenancy"
+)
+
+var _ audit.Store = (*DB)(nil)
+
+// AppendAudit implements audit.Store. The upsert on audit_heads takes the
+// row lock (PostgreSQL) or runs under the write lock (SQLite), so concurrent
+// appends of one tenant are serialised and get consecutive numbers; a
+// rolled-back append rolls back its number too. The same transaction stores
+// the hash of every complete subtree the new leaf completes, reading the left
+// siblings, which earlier appends stored.
+func (d *DB) AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error) {
+	if e.Tenant == "" {
+		return audit.Entry{}, fmt.Errorf("append audit: %w: no tenant", errs.ErrInvalid)
+	}
+	e.Time = d.normTime(e.Time)
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var size int64
+		err := d.txQueryRow(ctx, tx, d.q(`INSERT INTO audit_heads (tenant, size) VALUES (?, 1)
+			ON CONFLICT (tenant) DO UPDATE SET size = audit_heads.size + 1
+			RETURNING size`), e.Tenant).Scan(&size)
+		if err != nil {
+			return fmt.Errorf("next sequence number: %w", err)
+		}
+		e.Seq = uint64(size - 1)
+		data, err := audit.Encode(e)
+		if err != nil {
+			return err
+		}
+		leaf := audit.HashLeaf(data)
+		if _, err := d.txExec(ctx, tx, d.q(`INSERT INTO audit_entries (tenant, seq, leaf, entry, at) VALUES (?, ?, ?, ?, ?)`),
+			e.Tenant, int64(e.Seq), leaf[:], data, d.ts(e.Time)); err != nil {
+			return fmt.Errorf("insert entry: %w", classify(err))
+		}
+		right := leaf
+		for _, id := range audit.CompletedBy(e.Seq) {
+			var left audit.Hash
+			child := audit.NodeID{Level: id.Level - 1, Index: 2 * id.Index}
+			if child.Level == 0 {
+				err = d.txQueryRow(ctx, tx, d.q(`SELECT leaf FROM audit_entries WHERE tenant = ? AND seq = ?`),
+					e.Tenant, int64(child.Index)).Scan(hashCol{(*[32]byte)(&left)})
+			} else {
+				err = d.txQueryRow(ctx, tx, d.q(`SELECT hash FROM audit_nodes WHERE tenant = ? AND level = ? AND idx = ?`),
+					e.Tenant, int(child.Level), int64(child.Index)).Scan(hashCol{(*[32]byte)(&left)})
+			}
+			if err != nil {
+				return fmt.Errorf("read node %s: %w", child, err)
+			}
+			right = audit.HashChildren(left, right)
+			if _, err := d.txExec(ctx, tx, d.q(`INSERT INTO audit_nodes (tenant, level, idx, hash) VALUES (?, ?, ?, ?)`),
+				e.Tenant, int(id.Level), int64(id.Index), right[:]); err != nil {
+				return fmt.Errorf("insert node %s: %w", id, classify(err))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return audit.Entry{}, fmt.Errorf("append audit (%s): %w", e.Tenant, err)
+	}
+	return e, nil
+}
+
+// AuditSize implements audit.Store.
+func (d *DB) AuditSize(ctx context.Context, t tenancy.ID) (uint64, error) {
+	var size int64
+	err := d.queryRow(ctx, d.r, d.q(`SELECT size FROM audit_heads WHERE tenant = ?`), t).Scan(&size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("audit size (%s): %w", t, err)
+	}
+	return uint64(size), nil
+}
+
+// auditNodeBatch bounds the ids of one query (two parameters each).
+const auditNodeBatch = 500
+
+// AuditNodes implements audit.Store: leaves come from audit_entries, higher
+// levels from audit_nodes, each with one query per batch of ids.
+func (d *DB) AuditNodes(ctx context.Context, t tenancy.ID, ids []audit.NodeID) ([]audit.Hash, error) {
+	out := make([]audit.Hash, len(ids))
+	for start := 0; start < len(ids); start += auditNodeBatch {
+		if err := d.auditNodes(ctx, t, ids[start:min(start+auditNodeBatch, len(ids))], out[start:]); err != nil {
+			return nil, fmt.Errorf("audit nodes (%s): %w", t, err)
+		}
+	}
+	return out, nil
+}
+
+func (d *DB) auditNodes(ctx context.Context, t tenancy.ID, ids []audit.NodeID, out []audit.Hash) error {
+	pos := make(map[audit.NodeID][]int, len(ids))
+	var leaves, nodes []string
+	leafArgs, nodeArgs := []any{t}, []any{t}
+	for i, id := range ids {
+		if _, dup := pos[id]; !dup {
+			if id.Level == 0 {
+				leaves, leafArgs = append(leaves, "?"), append(leafArgs, int64(id.Index))
+			} else {
+				nodes, nodeArgs = append(nodes, "(level = ? AND idx = ?)"), append(nodeArgs, int(id.Level), int64(id.Index))
+			}
+		}
+		pos[id] = append(pos[id], i)
+	}
+	found := 0
+	scan := func(query string, args []any) error {
+		rows, err := d.r.QueryContext(ctx, d.q(query), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id audit.NodeID
+			var lvl int
+			var idx int64
+			var h audit.Hash
+			if err := rows.Scan(&lvl, &idx, hashCol{(*[32]byte)(&h)}); err != nil {
+				return err
+			}
+			id.Level, id.Index = uint8(lvl), uint64(idx)
+			for _, i := range pos[id] {
+				out[i] = h
+			}
+			found++
+		}
+		return rows.Err()
+	}
+	if len(leaves) > 0 {
+		if err := scan(`SELECT 0, seq, leaf FROM audit_entries WHERE tenant = ? AND seq IN (`+strings.Join(leaves, ", ")+`)`, leafArgs); err != nil {
+			return err
+		}
+	}
+	if len(nodes) > 0 {
+		if err := scan(`SELECT level, idx, hash FROM audit_nodes WHERE tenant = ? AND (`+strings.Join(nodes, " OR ")+`)`, nodeArgs); err != nil {
+			return err
+		}
+	}
+	if found != len(pos) {
+		return fmt.Errorf("%d of %d tree nodes missing: %w", len(pos)-found, len(pos), errs.ErrNotFound)
+	}
+	return nil
+}
+
+// AuditEntry implements audit.Store.
+func (d *DB) AuditEntry(ctx context.Context, t tenancy.ID, seq uint64) ([]byte, error) {
+	var data []byte
+	err := d.queryRow(ctx, d.r, d.q(`SELECT entry FROM audit_entries WHERE tenant = ? AND seq = ?`), t, int64(seq)).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("audit entry %s/%d: %w", t, seq, errs.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit entry %s/%d: %w", t, seq, err)
+	}
+	return data, nil
+}
+
+// AuditEntries implements audit.Store. It streams one query, so a log of
+// millions of entries is read in constant memory.
+func (d *DB) AuditEntries(ctx context.Context, t tenancy.ID, fn func(seq uint64, leaf audit.Hash, data []byte) error) error {
+	rows, err := d.r.QueryContext(ctx, d.q(`SELECT seq, leaf, entry FROM audit_entries WHERE tenant = ? ORDER BY seq`), t)
+	if err != nil {
+		return fmt.Errorf("audit entries (%s): %w", t, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var leaf audit.Hash
+		var data []byte
+		if err := rows.Scan(&seq, hashCol{(*[32]byte)(&leaf)}, &data); err != nil {
+			return fmt.Errorf("audit entries (%s): %w", t, err)
+		}
+		if err := fn(uint64(seq), leaf, data); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("audit entries (%s): %w", t, err)
+	}
+	return nil
+}
+
+// AddCheckpoint implements audit.Store.
+func (d *DB) AddCheckpoint(ctx context.Context, c audit.Checkpoint) error {
+	_, err := d.exec(ctx, d.w, d.q(`INSERT INTO audit_checkpoints (tenant, size, root, at, key_id, signature)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, size) DO NOTHING`),
+		c.Tenant, int64(c.Size), c.Root[:], d.ts(c.Time), c.KeyID, c.Signature)
+	if err != nil {
+		return fmt.Errorf("add checkpoint %s/%d: %w", c.Tenant, c.Size, classify(err))
+	}
+	return nil
+}
+
+// Checkpoints implements audit.Store.
+func (d *DB) Checkpoints(ctx context.Context, t tenancy.ID) ([]audit.Checkpoint, error) {
+	rows, err := d.query(ctx, d.r, d.q(`SELECT tenant, size, root, at, key_id, signature
+		FROM audit_checkpoints WHERE tenant = ? ORDER BY size`), t)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoints (%s): %w", t, err)
+	}
+	defer rows.Close()
+	var out []audit.Checkpoint
+	for rows.Next() {
+		var c audit.Checkpoint
+		var size int64
+		if err := rows.Scan(&c.Tenant, &size, hashCol{(*[32]byte)(&c.Root)}, timeCol{&c.Time}, &c.KeyID, &c.Signature); err != nil {
+			return nil, fmt.Errorf("checkpoints (%s): %w", t, err)
+		}
+		c.Size = uint64(size)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("checkpoints (%s): %w", t, err)
+	}
+	return out, nil
+}
