@@ -64,6 +64,8 @@ const (
 	ManageWiedervorlagen Action = "wiedervorlage.manage"
 	// ImportXJustiz turns an incoming XJustiz message into a proceeding.
 	ImportXJustiz Action = "xjustiz.import"
+	// ReadAudit reads the tenant's audit log: checkpoints and proofs.
+	ReadAudit Action = "audit.read"
 )
 
 // Resource is what an action is done to, reduced to what the decision needs.
@@ -79,6 +81,7 @@ var writers = map[Action][]Role{
 	ManageHold:           {Geschaeftsstelle, Landesadmin},
 	ManageWiedervorlagen: {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
 	ImportXJustiz:        {Geschaeftsstelle, Landesadmin},
+	ReadAudit:            {Landesadmin},
 }
 
 // May decides whether sub may do a on r. A resource the subject may not even

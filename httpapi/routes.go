@@ -48,5 +48,8 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/xjustiz/messages", true, s.importXJustiz},
 		{"GET", "/api/v1/cases/{id}/xjustiz", true, s.exportXJustiz},
 		{"POST", "/api/v1/services/anonymize", true, s.anonymize},
+		{"GET", "/api/v1/audit/checkpoint", true, s.getAuditCheckpoint},
+		{"GET", "/api/v1/audit/proof", true, s.getAuditProof},
+		{"GET", "/api/v1/audit/consistency", true, s.getAuditConsistency},
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"justizcloud/akte"
 	"justizcloud/anon"
+	"justizcloud/audit"
 	"justizcloud/authz"
 	"justizcloud/errs"
 	"justizcloud/frist"
@@ -45,6 +46,10 @@ type Deps struct {
 	// Anonymize pseudonymizes texts for every tenant; nil: the endpoint
 	// answers 500.
 	Anonymize *anon.Service
+	// Audit records every request that touches case data (see recordAudit)
+	// and answers the /api/v1/audit endpoints; nil: nothing is recorded and
+	// those endpoints answer 500.
+	Audit *audit.Log
 	// Ready reports whether the backends answer; /readyz calls it.
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger
@@ -66,6 +71,9 @@ func New(d Deps) *Server {
 	s := &Server{deps: d, log: d.Logger, mux: http.NewServeMux()}
 	for _, rt := range s.routes() {
 		h := rt.handler
+		if _, ok := auditActions[rt.method+" "+rt.pattern]; ok && d.Audit != nil {
+			h = s.recordAudit(rt.method, rt.pattern, h)
+		}
 		if rt.auth {
 			h = s.authenticate(h)
 		}

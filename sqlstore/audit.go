@@ -87,8 +87,9 @@ func (d *DB) AuditSize(ctx context.Context, t tenancy.ID) (uint64, error) {
 	return uint64(size), nil
 }
 
-// auditNodeBatch bounds the ids of one query (two parameters each).
-const auditNodeBatch = 500
+// auditNodeBatch bounds the ids of one query: SQLite allows at most 500
+// terms in a compound SELECT.
+const auditNodeBatch = 200
 
 // AuditNodes implements audit.Store: leaves come from audit_entries, higher
 // levels from audit_nodes, each with one query per batch of ids.
@@ -105,13 +106,14 @@ func (d *DB) AuditNodes(ctx context.Context, t tenancy.ID, ids []audit.NodeID) (
 func (d *DB) auditNodes(ctx context.Context, t tenancy.ID, ids []audit.NodeID, out []audit.Hash) error {
 	pos := make(map[audit.NodeID][]int, len(ids))
 	var leaves, nodes []string
-	leafArgs, nodeArgs := []any{t}, []any{t}
+	leafArgs, nodeArgs := []any{t}, []any{}
 	for i, id := range ids {
 		if _, dup := pos[id]; !dup {
 			if id.Level == 0 {
 				leaves, leafArgs = append(leaves, "?"), append(leafArgs, int64(id.Index))
 			} else {
-				nodes, nodeArgs = append(nodes, "(level = ? AND idx = ?)"), append(nodeArgs, int(id.Level), int64(id.Index))
+				nodes, nodeArgs = append(nodes, "SELECT level, idx, hash FROM audit_nodes WHERE tenant = ? AND level = ? AND idx = ?"),
+					append(nodeArgs, t, int(id.Level), int64(id.Index))
 			}
 		}
 		pos[id] = append(pos[id], i)
@@ -145,7 +147,9 @@ func (d *DB) auditNodes(ctx context.Context, t tenancy.ID, ids []audit.NodeID, o
 		}
 	}
 	if len(nodes) > 0 {
-		if err := scan(`SELECT level, idx, hash FROM audit_nodes WHERE tenant = ? AND (`+strings.Join(nodes, " OR ")+`)`, nodeArgs); err != nil {
+		// One point lookup on the primary key per node; an OR of the same
+		// terms made SQLite scan the table.
+		if err := scan(strings.Join(nodes, " UNION ALL "), nodeArgs); err != nil {
 			return err
 		}
 	}

@@ -50,6 +50,7 @@ Commands:
   reindex   rebuild the full-text search index
   anon      anonymization: train, eval, tag (anon tag --conll < in > out)
   xjustiz   XJustiz messages: validate FILE…, import, export
+  audit     audit log: verify [--tenant DE-XX]
   version   print the version
 
 Run "justizcloud <command> --help" for the flags of a command. Every flag can
@@ -85,6 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAnon(ctx, rest, getenv, stdin, stdout, stderr)
 	case "xjustiz":
 		return runXJustiz(ctx, rest, getenv, stdin, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fs := flag.NewFlagSet("version", flag.ContinueOnError)
 		fs.SetOutput(stderr)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"justizcloud/akte"
+	"justizcloud/audit"
 	"justizcloud/frist"
 	"justizcloud/httpapi"
 	"justizcloud/identity"
@@ -119,6 +120,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	tokens := identity.NewTokens(b.db, time.Now)
+	// Every request on case data is recorded in the tenant's audit log; the
+	// checkpoint key lies beside the keyring and is created on first use.
+	auditSigner, err := audit.OpenFileSigner(cfg.auditKeyPath())
+	if err != nil {
+		return err
+	}
+	auditLog := audit.NewLog(b.db, auditSigner, time.Now)
 	if cfg.Demo {
 		if err := seedDemo(ctx, b.db, svc, log); err != nil {
 			return err
@@ -130,6 +138,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Search:    search.New(b.db, indexer.DocumentText),
 		XJustiz:   xj,
 		Anonymize: anonymize,
+		Audit:     auditLog,
 		Ready: func(ctx context.Context) error {
 			if err := b.db.Ping(ctx); err != nil {
 				return err
