@@ -144,11 +144,7 @@ func (l *Log) InclusionProof(ctx context.Context, t tenancy.ID, seq, size uint64
 	if err != nil {
 		return Inclusion{}, fmt.Errorf("audit: inclusion proof: %w", err)
 	}
-	proof, err := InclusionProof(seq, size, l.reader(ctx, t))
-	if err != nil {
-		return Inclusion{}, err
-	}
-	root, err := RootAt(size, l.reader(ctx, t))
+	proof, root, err := InclusionProofAndRoot(seq, size, l.reader(ctx, t))
 	if err != nil {
 		return Inclusion{}, err
 	}
@@ -170,15 +166,7 @@ func (l *Log) ConsistencyProof(ctx context.Context, t tenancy.ID, from, to uint6
 	if from > to {
 		return Consistency{}, fmt.Errorf("audit: consistency proof: %w: from %d is larger than to %d", errs.ErrInvalid, from, to)
 	}
-	proof, err := ConsistencyProof(from, to, l.reader(ctx, t))
-	if err != nil {
-		return Consistency{}, err
-	}
-	r1, err := RootAt(from, l.reader(ctx, t))
-	if err != nil {
-		return Consistency{}, err
-	}
-	r2, err := RootAt(to, l.reader(ctx, t))
+	proof, r1, r2, err := ConsistencyProofAndRoots(from, to, l.reader(ctx, t))
 	if err != nil {
 		return Consistency{}, err
 	}

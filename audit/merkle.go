@@ -151,6 +151,44 @@ func InclusionProof(index, size uint64, read NodeReader) ([]Hash, error) {
 	return run(read, func(p planner) []Hash { return p.path(index, 0, size) })
 }
 
+// InclusionProofAndRoot is InclusionProof and RootAt in one read of the nodes.
+func InclusionProofAndRoot(index, size uint64, read NodeReader) ([]Hash, Hash, error) {
+	if index >= size {
+		return nil, Hash{}, fmt.Errorf("audit: inclusion proof: leaf %d not in tree of size %d", index, size)
+	}
+	type out struct {
+		proof []Hash
+		root  Hash
+	}
+	o, err := run(read, func(p planner) out { return out{p.path(index, 0, size), p.mth(0, size)} })
+	return o.proof, o.root, err
+}
+
+// ConsistencyProofAndRoots is ConsistencyProof with the roots of both sizes, in one read of the nodes.
+func ConsistencyProofAndRoots(from, to uint64, read NodeReader) (proof []Hash, fromRoot, toRoot Hash, err error) {
+	if from > to {
+		return nil, Hash{}, Hash{}, fmt.Errorf("audit: consistency proof: size %d is larger than %d", from, to)
+	}
+	type out struct {
+		proof  []Hash
+		r1, r2 Hash
+	}
+	o, err := run(read, func(p planner) out {
+		o := out{proof: []Hash{}, r1: EmptyRoot, r2: EmptyRoot}
+		if from > 0 {
+			o.r1 = p.mth(0, from)
+		}
+		if to > 0 {
+			o.r2 = p.mth(0, to)
+		}
+		if from > 0 && from < to {
+			o.proof = p.subproof(from, 0, to, true)
+		}
+		return o
+	})
+	return o.proof, o.r1, o.r2, err
+}
+
 // ConsistencyProof returns the proof that the tree of size from is a prefix
 // of the tree of size to. It is empty when from is 0 or from == to.
 func ConsistencyProof(from, to uint64, read NodeReader) ([]Hash, error) {

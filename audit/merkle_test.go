@@ -159,6 +159,9 @@ func TestProofsAllSizes(t *testing.T) {
 			if err := VerifyInclusion(uint64(i), uint64(n), leaves[i], p, roots[n]); err != nil {
 				t.Fatalf("VerifyInclusion(%d, %d) = %v", i, n, err)
 			}
+			if p2, r, err := InclusionProofAndRoot(uint64(i), uint64(n), read); err != nil || r != roots[n] || fmt.Sprint(p2) != fmt.Sprint(p) {
+				t.Fatalf("InclusionProofAndRoot(%d, %d) differs: %v", i, n, err)
+			}
 			flipEach(p, stride, func(q []Hash) {
 				if VerifyInclusion(uint64(i), uint64(n), leaves[i], q, roots[n]) == nil {
 					t.Fatalf("inclusion (%d, %d) with a flipped bit verified", i, n)
@@ -187,6 +190,9 @@ func TestProofsAllSizes(t *testing.T) {
 			}
 			if err := VerifyConsistency(uint64(m), uint64(n), roots[m], roots[n], c); err != nil {
 				t.Fatalf("VerifyConsistency(%d, %d) = %v (proof %d hashes)", m, n, err, len(c))
+			}
+			if c2, r1, r2, err := ConsistencyProofAndRoots(uint64(m), uint64(n), read); err != nil || r1 != roots[m] || r2 != roots[n] || fmt.Sprint(c2) != fmt.Sprint(c) {
+				t.Fatalf("ConsistencyProofAndRoots(%d, %d) differs: %v", m, n, err)
 			}
 			flipEach(c, stride, func(q []Hash) {
 				if VerifyConsistency(uint64(m), uint64(n), roots[m], roots[n], q) == nil {
