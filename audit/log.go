@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"justizcloud/errs"
@@ -16,11 +17,13 @@ import (
 // Store keeps the logs of all tenants. Implementations are safe for
 // concurrent use and offer no way to change or remove an entry.
 type Store interface {
-	// AppendAudit gives e the tenant's next sequence number (0, 1, 2, … with
-	// no gaps, also under concurrent callers), and stores Encode(e), its leaf
-	// hash and the hashes of the complete subtrees the leaf completes (see
-	// CompletedBy), all in one transaction. It returns e with Seq set.
-	AppendAudit(ctx context.Context, e Entry) (Entry, error)
+	// AppendAudit appends es, in order, to their tenants' logs in one
+	// transaction: each entry gets its tenant's next sequence number (0, 1,
+	// 2, … with no gaps, also under concurrent callers), and Encode(e), its
+	// leaf hash and the hashes of the complete subtrees the leaf completes
+	// (see CompletedBy) are stored. It returns es with Seq set; on error
+	// nothing is stored.
+	AppendAudit(ctx context.Context, es []Entry) ([]Entry, error)
 	// AuditSize returns the number of entries of tenant t.
 	AuditSize(ctx context.Context, t tenancy.ID) (uint64, error)
 	// AuditNodes returns the hashes of complete subtrees of t's tree, in the
@@ -43,12 +46,27 @@ type Appender interface {
 	Append(ctx context.Context, e Entry) (Entry, error)
 }
 
-// Log is the audit log service over a Store.
+// Log is the audit log service over a Store. It is safe for concurrent use.
 type Log struct {
 	store  Store
 	signer Signer
 	now    func() time.Time
+
+	// Group commit: appends that arrive while a batch is being written
+	// wait and go into the next batch, one transaction for all of them.
+	mu      sync.Mutex
+	queue   []*pending
+	writing bool
 }
+
+type pending struct {
+	e    Entry
+	err  error
+	done chan struct{}
+}
+
+// maxBatch bounds the entries of one transaction.
+const maxBatch = 256
 
 var _ Appender = (*Log)(nil)
 
@@ -60,7 +78,12 @@ func NewLog(st Store, s Signer, now func() time.Time) *Log {
 	return &Log{store: st, signer: s, now: now}
 }
 
-// Append adds e to its tenant's log and returns it with Seq and Time set.
+// Append adds e to its tenant's log and returns it with Seq and Time set,
+// once it is committed. Concurrent appends are batched: while one batch is
+// written, later entries queue and are written together in the next
+// transaction, so that under load the log costs one commit per batch, not
+// per request. The write does not stop when ctx ends: an entry that was
+// queued is stored.
 func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
 	if e.Time.IsZero() {
 		e.Time = l.now()
@@ -69,7 +92,50 @@ func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
 	if _, err := Encode(e); err != nil {
 		return Entry{}, err
 	}
-	return l.store.AppendAudit(ctx, e)
+	p := &pending{e: e, done: make(chan struct{})}
+	l.mu.Lock()
+	l.queue = append(l.queue, p)
+	if !l.writing {
+		l.writing = true
+		go l.writeBatches(context.WithoutCancel(ctx))
+	}
+	l.mu.Unlock()
+	<-p.done
+	if p.err != nil {
+		return Entry{}, p.err
+	}
+	return p.e, nil
+}
+
+// writeBatches writes queued entries until the queue is empty.
+func (l *Log) writeBatches(ctx context.Context) {
+	for {
+		l.mu.Lock()
+		n := min(len(l.queue), maxBatch)
+		if n == 0 {
+			l.writing = false
+			l.mu.Unlock()
+			return
+		}
+		batch := l.queue[:n:n]
+		l.queue = l.queue[n:]
+		l.mu.Unlock()
+		es := make([]Entry, len(batch))
+		for i, p := range batch {
+			es[i] = p.e
+		}
+		wctx, cancel := context.WithTimeout(ctx, time.Minute)
+		out, err := l.store.AppendAudit(wctx, es)
+		cancel()
+		for i, p := range batch {
+			if err != nil {
+				p.err = fmt.Errorf("audit: append: %w", err)
+			} else {
+				p.e = out[i]
+			}
+			close(p.done)
+		}
+	}
 }
 
 // PublicKey returns the key that verifies this log's checkpoints.

@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"justizcloud/audit"
@@ -17,61 +19,84 @@ import (
 
 var _ audit.Store = (*DB)(nil)
 
-// AppendAudit implements audit.Store. The upsert on audit_heads takes the
-// row lock (PostgreSQL) or runs under the write lock (SQLite), so concurrent
-// appends of one tenant are serialised and get consecutive numbers; a
-// rolled-back append rolls back its number too. The same transaction stores
-// the hash of every complete subtree the new leaf completes, reading the left
-// siblings, which earlier appends stored.
-func (d *DB) AppendAudit(ctx context.Context, e audit.Entry) (audit.Entry, error) {
-	if e.Tenant == "" {
-		return audit.Entry{}, fmt.Errorf("append audit: %w: no tenant", errs.ErrInvalid)
+// AppendAudit implements audit.Store. For each tenant of the batch (in
+// sorted order, so that concurrent batches lock alike), one upsert on
+// audit_heads reserves the next len(entries) numbers; it takes the row lock
+// (PostgreSQL) or runs under the write lock (SQLite), so concurrent appends
+// of one tenant are serialised and get consecutive numbers, and a
+// rolled-back append rolls back its numbers too. The same transaction stores
+// the hash of every complete subtree a new leaf completes, reading the left
+// siblings, which earlier appends (or this one) stored.
+func (d *DB) AppendAudit(ctx context.Context, es []audit.Entry) ([]audit.Entry, error) {
+	out := make([]audit.Entry, len(es))
+	byTenant := map[tenancy.ID][]int{}
+	for i, e := range es {
+		if e.Tenant == "" {
+			return nil, fmt.Errorf("append audit: %w: no tenant", errs.ErrInvalid)
+		}
+		e.Time = d.normTime(e.Time)
+		out[i] = e
+		byTenant[e.Tenant] = append(byTenant[e.Tenant], i)
 	}
-	e.Time = d.normTime(e.Time)
+	tenants := slices.Sorted(maps.Keys(byTenant))
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		var size int64
-		err := d.txQueryRow(ctx, tx, d.q(`INSERT INTO audit_heads (tenant, size) VALUES (?, 1)
-			ON CONFLICT (tenant) DO UPDATE SET size = audit_heads.size + 1
-			RETURNING size`), e.Tenant).Scan(&size)
-		if err != nil {
-			return fmt.Errorf("next sequence number: %w", err)
-		}
-		e.Seq = uint64(size - 1)
-		data, err := audit.Encode(e)
-		if err != nil {
-			return err
-		}
-		leaf := audit.HashLeaf(data)
-		if _, err := d.txExec(ctx, tx, d.q(`INSERT INTO audit_entries (tenant, seq, leaf, entry, at) VALUES (?, ?, ?, ?, ?)`),
-			e.Tenant, int64(e.Seq), leaf[:], data, d.ts(e.Time)); err != nil {
-			return fmt.Errorf("insert entry: %w", classify(err))
-		}
-		right := leaf
-		for _, id := range audit.CompletedBy(e.Seq) {
-			var left audit.Hash
-			child := audit.NodeID{Level: id.Level - 1, Index: 2 * id.Index}
-			if child.Level == 0 {
-				err = d.txQueryRow(ctx, tx, d.q(`SELECT leaf FROM audit_entries WHERE tenant = ? AND seq = ?`),
-					e.Tenant, int64(child.Index)).Scan(hashCol{(*[32]byte)(&left)})
-			} else {
-				err = d.txQueryRow(ctx, tx, d.q(`SELECT hash FROM audit_nodes WHERE tenant = ? AND level = ? AND idx = ?`),
-					e.Tenant, int(child.Level), int64(child.Index)).Scan(hashCol{(*[32]byte)(&left)})
-			}
+		for _, t := range tenants {
+			idx := byTenant[t]
+			var size int64
+			err := d.txQueryRow(ctx, tx, d.q(`INSERT INTO audit_heads (tenant, size) VALUES (?, ?)
+				ON CONFLICT (tenant) DO UPDATE SET size = audit_heads.size + excluded.size
+				RETURNING size`), t, len(idx)).Scan(&size)
 			if err != nil {
-				return fmt.Errorf("read node %s: %w", child, err)
+				return fmt.Errorf("next sequence number (%s): %w", t, err)
 			}
-			right = audit.HashChildren(left, right)
-			if _, err := d.txExec(ctx, tx, d.q(`INSERT INTO audit_nodes (tenant, level, idx, hash) VALUES (?, ?, ?, ?)`),
-				e.Tenant, int(id.Level), int64(id.Index), right[:]); err != nil {
-				return fmt.Errorf("insert node %s: %w", id, classify(err))
+			first := uint64(size) - uint64(len(idx))
+			for k, i := range idx {
+				out[i].Seq = first + uint64(k)
+				if err := d.appendAuditEntry(ctx, tx, out[i]); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return audit.Entry{}, fmt.Errorf("append audit (%s): %w", e.Tenant, err)
+		return nil, fmt.Errorf("append audit: %w", err)
 	}
-	return e, nil
+	return out, nil
+}
+
+// appendAuditEntry stores e, whose Seq is reserved, and the subtrees it completes.
+func (d *DB) appendAuditEntry(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
+	data, err := audit.Encode(e)
+	if err != nil {
+		return err
+	}
+	leaf := audit.HashLeaf(data)
+	if _, err := d.txExec(ctx, tx, d.q(`INSERT INTO audit_entries (tenant, seq, leaf, entry, at) VALUES (?, ?, ?, ?, ?)`),
+		e.Tenant, int64(e.Seq), leaf[:], data, d.ts(e.Time)); err != nil {
+		return fmt.Errorf("insert entry %s/%d: %w", e.Tenant, e.Seq, classify(err))
+	}
+	right := leaf
+	for _, id := range audit.CompletedBy(e.Seq) {
+		var left audit.Hash
+		child := audit.NodeID{Level: id.Level - 1, Index: 2 * id.Index}
+		if child.Level == 0 {
+			err = d.txQueryRow(ctx, tx, d.q(`SELECT leaf FROM audit_entries WHERE tenant = ? AND seq = ?`),
+				e.Tenant, int64(child.Index)).Scan(hashCol{(*[32]byte)(&left)})
+		} else {
+			err = d.txQueryRow(ctx, tx, d.q(`SELECT hash FROM audit_nodes WHERE tenant = ? AND level = ? AND idx = ?`),
+				e.Tenant, int(child.Level), int64(child.Index)).Scan(hashCol{(*[32]byte)(&left)})
+		}
+		if err != nil {
+			return fmt.Errorf("read node %s/%s: %w", e.Tenant, child, err)
+		}
+		right = audit.HashChildren(left, right)
+		if _, err := d.txExec(ctx, tx, d.q(`INSERT INTO audit_nodes (tenant, level, idx, hash) VALUES (?, ?, ?, ?)`),
+			e.Tenant, int(id.Level), int64(id.Index), right[:]); err != nil {
+			return fmt.Errorf("insert node %s/%s: %w", e.Tenant, id, classify(err))
+		}
+	}
+	return nil
 }
 
 // AuditSize implements audit.Store.
