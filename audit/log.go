@@ -260,8 +260,9 @@ type Problem struct {
 type Report struct {
 	Tenant      tenancy.ID
 	Entries     uint64
-	Root        Hash // recomputed from the stored entries
-	Checkpoints int  // checkpoints checked
+	Root        Hash   // recomputed from the stored entries
+	Checkpoints int    // checkpoints checked
+	Signed      uint64 // size of the largest checkpoint: entries beyond it are not yet covered by a signature
 	Problems    []Problem
 }
 
@@ -348,6 +349,7 @@ func Verify(ctx context.Context, st Store, t tenancy.ID, pub []byte) (Report, er
 	rep.Entries, rep.Root = b.Size(), b.Root()
 	for _, c := range cps {
 		rep.Checkpoints++
+		rep.Signed = max(rep.Signed, c.Size)
 		if err := VerifyCheckpoint(c, pub); err != nil {
 			rep.Problems = append(rep.Problems, Problem{Seq: c.Size, Detail: err.Error()})
 			continue

@@ -89,6 +89,9 @@ func runAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 		}
 		fmt.Fprintf(stdout, "%s: %d entries, root %s, %d checkpoints: %s\n", t, rep.Entries,
 			base64.StdEncoding.EncodeToString(rep.Root[:]), rep.Checkpoints, status)
+		if rep.OK() && rep.Entries > rep.Signed {
+			fmt.Fprintf(stdout, "  %d entries after the latest checkpoint (size %d) are not yet signed\n", rep.Entries-rep.Signed, rep.Signed)
+		}
 		for _, p := range rep.Problems {
 			fmt.Fprintf(stdout, "  entry %d: %s\n", p.Seq, p.Detail)
 		}

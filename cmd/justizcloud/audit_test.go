@@ -20,6 +20,8 @@ import (
 	_ "modernc.org/sqlite" // the test opens the SQLite file directly to tamper with it
 
 	"justizcloud/audit"
+	"justizcloud/sqlstore"
+	"justizcloud/sqlstore/pgtest"
 )
 
 type checkpointResp struct {
@@ -215,5 +217,59 @@ func TestAuditLog(t *testing.T) {
 	out, err = verify("--tenant", "DE-BY")
 	if err == nil || !strings.Contains(out, "signed root differs") {
 		t.Fatalf("audit verify after tampering with entry and leaf = %v\n%s", err, out)
+	}
+}
+
+// TestAuditVerifyPostgres: audit verify --db on PostgreSQL accepts an intact
+// log and names an entry altered behind the trigger's back.
+func TestAuditVerifyPostgres(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := sqlstore.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(t.TempDir(), "audit-key.pem")
+	s, err := audit.OpenFileSigner(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := audit.NewLog(db, s, nil)
+	for i := range 11 {
+		if _, err := l.Append(ctx, audit.Entry{Tenant: "DE-HH", Subject: "tok", Role: "richter", Action: "case.read",
+			Case: fmt.Sprintf("c%d", i), Outcome: audit.Allowed, Status: 200}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := l.Checkpoint(ctx, "DE-HH"); err != nil {
+		t.Fatal(err)
+	}
+	verify := func() (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, []string{"audit", "verify", "--db", dsn, "--key", key, "--tenant", "DE-HH"}, func(string) string { return "" }, nil, &out, &out)
+		return out.String(), err
+	}
+	if out, err := verify(); err != nil || !strings.Contains(out, "DE-HH: 11 entries") {
+		t.Fatalf("audit verify --db = %v\n%s", err, out)
+	}
+	pg, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	for _, stmt := range []string{
+		`ALTER TABLE audit_entries DISABLE TRIGGER USER`,
+		`UPDATE audit_entries SET entry = convert_to(replace(convert_from(entry, 'UTF8'), '"c7"', '"c8"'), 'UTF8') WHERE tenant = 'DE-HH' AND seq = 7`,
+	} {
+		if _, err := pg.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := verify(); err == nil || !strings.Contains(out, "entry 7: entry does not match its stored leaf hash") {
+		t.Fatalf("audit verify --db after tampering = %v\n%s", err, out)
 	}
 }
