@@ -65,6 +65,7 @@ func (s *Server) recordAudit(method, pattern string, next http.HandlerFunc) http
 	if method == http.MethodGet || method == http.MethodHead {
 		return func(w http.ResponseWriter, r *http.Request) {
 			cw := &auditCapture{ResponseWriter: w, status: http.StatusOK, keep: pattern == "/api/v1/documents/{id}"}
+			defer s.auditPanic(r, action, route)
 			next(cw, r)
 			e := s.auditEntry(r, action, route, cw.status, w.Header(), cw.body.Bytes())
 			if _, err := s.deps.Audit.Append(r.Context(), e); err != nil {
@@ -74,6 +75,7 @@ func (s *Server) recordAudit(method, pattern string, next http.HandlerFunc) http
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		bw := &auditBuffer{ResponseWriter: w, header: http.Header{}}
+		defer s.auditPanic(r, action, route)
 		next(bw, r)
 		status := bw.status
 		if !bw.wrote {
@@ -87,6 +89,24 @@ func (s *Server) recordAudit(method, pattern string, next http.HandlerFunc) http
 		}
 		bw.flush(w)
 	}
+}
+
+// auditPanic records a request whose handler panicked (status 500, or 499
+// when the client went away) and lets the panic go on to ServeHTTP.
+func (s *Server) auditPanic(r *http.Request, action, route string) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	status := http.StatusInternalServerError
+	if p == http.ErrAbortHandler {
+		status = 499
+	}
+	e := s.auditEntry(r, action, route, status, http.Header{}, nil)
+	if _, err := s.deps.Audit.Append(r.Context(), e); err != nil {
+		s.log.ErrorContext(r.Context(), "audit append failed after a panic", "err", err, "entry", fmt.Sprintf("%+v", e))
+	}
+	panic(p)
 }
 
 // auditEntry builds the entry of a finished request.

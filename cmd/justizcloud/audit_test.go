@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -271,5 +272,51 @@ func TestAuditVerifyPostgres(t *testing.T) {
 	}
 	if out, err := verify(); err == nil || !strings.Contains(out, "entry 7: entry does not match its stored leaf hash") {
 		t.Fatalf("audit verify --db after tampering = %v\n%s", err, out)
+	}
+}
+
+// TestAuditFailurePolicy: when the audit log cannot be written, a write
+// answers 500 and a read is answered anyway (the server logs both).
+func TestAuditFailurePolicy(t *testing.T) {
+	data := t.TempDir()
+	srv := startServe(t, data)
+	gs := client{t, srv.url, mustToken(t, data, "DE-BY", "geschaeftsstelle")}
+	var c caseResp
+	gs.expect(201, "POST", "/api/v1/cases", jsonBody(map[string]string{"court": "D2601", "register": "C", "department": "12", "subject": "Audit"}), jsonHdr, &c)
+
+	// Break the log store from outside, as a full or failing database would.
+	db, err := sql.Open("sqlite", filepath.Join(data, "justizcloud.db")+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TRIGGER audit_broken BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END`); err != nil {
+		t.Fatal(err)
+	}
+	raw := func(method, path string, body []byte) int {
+		req, _ := http.NewRequest(method, srv.url+path, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+gs.token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := raw("POST", "/api/v1/cases", []byte(`{"court":"D2601","register":"C","department":"12","subject":"unaudited"}`)); got != 500 {
+		t.Errorf("write with a broken audit log = %d, want 500", got)
+	}
+	if got := raw("GET", "/api/v1/cases/"+c.ID, nil); got != 200 {
+		t.Errorf("read with a broken audit log = %d, want 200", got)
+	}
+	if _, err := db.Exec(`DROP TRIGGER audit_broken`); err != nil {
+		t.Fatal(err)
+	}
+	gs.expect(200, "GET", "/api/v1/cases/"+c.ID, nil, nil, nil)
+	srv.stop()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"audit", "verify", "--data", data, "--tenant", "DE-BY"}, func(string) string { return "" }, nil, &out, &out); err != nil || !strings.Contains(out.String(), "DE-BY: 2 entries") {
+		t.Errorf("audit verify = %v\n%s", err, out.String())
 	}
 }
