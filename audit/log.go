@@ -39,6 +39,8 @@ type Store interface {
 	AddCheckpoint(ctx context.Context, c Checkpoint) error
 	// Checkpoints returns the checkpoints of t by ascending size.
 	Checkpoints(ctx context.Context, t tenancy.ID) ([]Checkpoint, error)
+	// LatestCheckpoint returns t's checkpoint of the largest size; none: errs.ErrNotFound.
+	LatestCheckpoint(ctx context.Context, t tenancy.ID) (Checkpoint, error)
 }
 
 // Appender records entries. httpapi depends on this, not on Log.
@@ -153,12 +155,12 @@ func (l *Log) Checkpoint(ctx context.Context, t tenancy.ID) (Checkpoint, error) 
 	if err != nil {
 		return Checkpoint{}, fmt.Errorf("audit: checkpoint: %w", err)
 	}
-	cps, err := l.store.Checkpoints(ctx, t)
-	if err != nil {
+	latest, err := l.store.LatestCheckpoint(ctx, t)
+	switch {
+	case err == nil && latest.Size == size:
+		return latest, nil
+	case err != nil && !errors.Is(err, errs.ErrNotFound):
 		return Checkpoint{}, fmt.Errorf("audit: checkpoint: %w", err)
-	}
-	if n := len(cps); n > 0 && cps[n-1].Size == size {
-		return cps[n-1], nil
 	}
 	root, err := RootAt(size, l.reader(ctx, t))
 	if err != nil {
@@ -171,15 +173,10 @@ func (l *Log) Checkpoint(ctx context.Context, t tenancy.ID) (Checkpoint, error) 
 	if err := l.store.AddCheckpoint(ctx, c); err != nil {
 		return Checkpoint{}, fmt.Errorf("audit: checkpoint: %w", err)
 	}
-	// Another caller may have stored one of the same size first; answer the stored one.
-	cps, err = l.store.Checkpoints(ctx, t)
-	if err != nil {
-		return Checkpoint{}, fmt.Errorf("audit: checkpoint: %w", err)
-	}
-	for i := len(cps) - 1; i >= 0; i-- {
-		if cps[i].Size == size {
-			return cps[i], nil
-		}
+	// Another caller may have stored one of the same size first; answer the
+	// stored one then. Either is validly signed.
+	if latest, err := l.store.LatestCheckpoint(ctx, t); err == nil && latest.Size == size {
+		return latest, nil
 	}
 	return c, nil
 }

@@ -233,10 +233,26 @@ func (d *DB) AddCheckpoint(ctx context.Context, c audit.Checkpoint) error {
 	return nil
 }
 
+// LatestCheckpoint implements audit.Store.
+func (d *DB) LatestCheckpoint(ctx context.Context, t tenancy.ID) (audit.Checkpoint, error) {
+	cps, err := d.checkpoints(ctx, t, `ORDER BY size DESC LIMIT 1`)
+	if err != nil {
+		return audit.Checkpoint{}, err
+	}
+	if len(cps) == 0 {
+		return audit.Checkpoint{}, fmt.Errorf("latest checkpoint (%s): %w", t, errs.ErrNotFound)
+	}
+	return cps[0], nil
+}
+
 // Checkpoints implements audit.Store.
 func (d *DB) Checkpoints(ctx context.Context, t tenancy.ID) ([]audit.Checkpoint, error) {
+	return d.checkpoints(ctx, t, `ORDER BY size`)
+}
+
+func (d *DB) checkpoints(ctx context.Context, t tenancy.ID, order string) ([]audit.Checkpoint, error) {
 	rows, err := d.query(ctx, d.r, d.q(`SELECT tenant, size, root, at, key_id, signature
-		FROM audit_checkpoints WHERE tenant = ? ORDER BY size`), t)
+		FROM audit_checkpoints WHERE tenant = ? `+order), t)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoints (%s): %w", t, err)
 	}
