@@ -84,3 +84,35 @@ func isNameWord(w string) bool {
 	}
 	return true
 }
+
+// roleWords are forms of address, titles and roles that a person span may
+// start with but that name nobody ("Zeugin Weber" → "Zeugin C.").
+var roleWords = map[string]bool{
+	"Herr": true, "Herrn": true, "Frau": true, "Fräulein": true, "Dr.": true, "Prof.": true,
+	"Zeuge": true, "Zeugen": true, "Zeugin": true, "Kläger": true, "Klägerin": true, "Klägers": true,
+	"Beklagte": true, "Beklagter": true, "Beklagten": true, "Rechtsanwalt": true, "Rechtsanwältin": true,
+	"Richter": true, "Richterin": true, "Arbeitnehmer": true, "Arbeitnehmerin": true,
+	"Antragsteller": true, "Antragstellerin": true, "Sachverständige": true, "Sachverständiger": true,
+}
+
+// trimRoleWords moves the start of person spans past leading role words.
+func trimRoleWords(text string, spans []Span) {
+	for i := range spans {
+		s := &spans[i]
+		if !isPersonKind(s.Kind) {
+			continue
+		}
+		for {
+			j := strings.IndexAny(s.Text, " \t\n")
+			if j < 0 || !roleWords[s.Text[:j]] {
+				break
+			}
+			k := j
+			for k < len(s.Text) && (s.Text[k] == ' ' || s.Text[k] == '\t' || s.Text[k] == '\n') {
+				k++
+			}
+			s.Start += k
+			s.Text = text[s.Start:s.End]
+		}
+	}
+}

@@ -91,6 +91,7 @@ func (p *Pseudonymizer) Detect(ctx context.Context, text string) ([]Span, error)
 	}
 	spans = append(spans, ruleSpans(p.rules, text)...)
 	spans = p.resolve(text, spans)
+	trimRoleWords(text, spans)
 	widenFirstNames(text, spans)
 	return spans, nil
 }
