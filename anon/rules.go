@@ -10,8 +10,6 @@ import (
 	"unicode/utf8"
 )
 
-
-
 // rule finds one kind of identifier by pattern. group selects the submatch
 // that is the identifier (0: the whole match); check, when set, must accept
 // the identifier (e.g. the IBAN checksum).

@@ -4,9 +4,9 @@
 package ner
 
 import (
-	"cmp"
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	_ "embed"
 	"encoding/binary"
