@@ -43,13 +43,13 @@ Commands:
   serve     run the server (embedded default: SQLite and encrypted files under ./data)
   migrate   apply database migrations and seed reference data
   token     manage API tokens (token create …)
-  bench     run benchmarks (bench ingest …)
+  bench     run benchmarks: ingest, seed, read, anon, xjustiz
   frist     compute a Frist (frist --court U1308 --start 2026-10-30 --period 2w)
   procedure procedure types: list, check FILE, graph NAME
   retention destroy what is due under the Aufbewahrungsfristen (retention run [--dry-run])
-  reindex   rebuild the full-text search index
-  anon      anonymization: train, eval, tag (anon tag --conll < in > out)
-  xjustiz   XJustiz messages: validate FILE…, import, export
+  reindex   rebuild the search index and the proceedings' state and Fristen
+  anon      anonymization: train, eval, tag (anon tag --conll < in > out), pseudonymize
+  xjustiz   XJustiz messages: validate FILE…, import, export, eeb, acknowledge
   audit     audit log: verify [--tenant DE-XX]
   version   print the version
 
