@@ -8,6 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+
+	tproof "github.com/transparency-dev/merkle/proof"
+	"github.com/transparency-dev/merkle/rfc6962"
 )
 
 // Hash is a SHA-256 digest: a leaf hash, a node hash or a root.
@@ -202,99 +205,36 @@ func ConsistencyProof(from, to uint64, read NodeReader) ([]Hash, error) {
 }
 
 // VerifyInclusion checks that leafHash is leaf index of the tree of the
-// given size with root, following RFC 9162 section 2.1.3.2.
+// given size with root (RFC 9162 section 2.1.3.2). The check is
+// transparency-dev/merkle's, the reference implementation of Certificate
+// Transparency's proofs, so that what the server hands out is verified by
+// code it did not write.
 func VerifyInclusion(index, size uint64, leafHash Hash, proof []Hash, root Hash) error {
-	if index >= size {
-		return fmt.Errorf("%w: leaf %d not in tree of size %d", ErrVerify, index, size)
-	}
-	fn, sn := index, size-1
-	r := leafHash
-	for _, p := range proof {
-		if sn == 0 {
-			return fmt.Errorf("%w: inclusion proof too long", ErrVerify)
-		}
-		if fn&1 == 1 || fn == sn {
-			r = HashChildren(p, r)
-			for fn&1 == 0 && fn != 0 {
-				fn >>= 1
-				sn >>= 1
-			}
-		} else {
-			r = HashChildren(r, p)
-		}
-		fn >>= 1
-		sn >>= 1
-	}
-	if sn != 0 {
-		return fmt.Errorf("%w: inclusion proof too short", ErrVerify)
-	}
-	if r != root {
-		return fmt.Errorf("%w: inclusion proof does not lead to the root", ErrVerify)
+	if err := tproof.VerifyInclusion(rfc6962.DefaultHasher, index, size, leafHash[:], byteSlices(proof), root[:]); err != nil {
+		return fmt.Errorf("%w: %w", ErrVerify, err)
 	}
 	return nil
 }
 
 // VerifyConsistency checks that the tree of size from with root1 is a
-// prefix of the tree of size to with root2, following RFC 9162 section 2.1.4.2.
+// prefix of the tree of size to with root2 (RFC 9162 section 2.1.4.2), with
+// transparency-dev/merkle's check.
 func VerifyConsistency(from, to uint64, root1, root2 Hash, proof []Hash) error {
-	switch {
-	case from > to:
-		return fmt.Errorf("%w: size %d is larger than %d", ErrVerify, from, to)
-	case from == to:
-		if len(proof) != 0 {
-			return fmt.Errorf("%w: consistency proof between equal sizes must be empty", ErrVerify)
-		}
-		if root1 != root2 {
-			return fmt.Errorf("%w: roots of equal sizes differ", ErrVerify)
-		}
-		return nil
-	case from == 0:
-		if len(proof) != 0 {
-			return fmt.Errorf("%w: consistency proof from size 0 must be empty", ErrVerify)
-		}
-		if root1 != EmptyRoot {
-			return fmt.Errorf("%w: root of size 0 is not the empty root", ErrVerify)
-		}
-		return nil
-	case len(proof) == 0:
-		return fmt.Errorf("%w: empty consistency proof", ErrVerify)
+	if from == 0 && root1 != EmptyRoot { // the library accepts any root for size 0
+		return fmt.Errorf("%w: root of size 0 is not the empty root", ErrVerify)
 	}
-	if from&(from-1) == 0 {
-		proof = append([]Hash{root1}, proof...)
-	}
-	fn, sn := from-1, to-1
-	for fn&1 == 1 {
-		fn >>= 1
-		sn >>= 1
-	}
-	fr, sr := proof[0], proof[0]
-	for _, c := range proof[1:] {
-		if sn == 0 {
-			return fmt.Errorf("%w: consistency proof too long", ErrVerify)
-		}
-		if fn&1 == 1 || fn == sn {
-			fr = HashChildren(c, fr)
-			sr = HashChildren(c, sr)
-			for fn&1 == 0 && fn != 0 {
-				fn >>= 1
-				sn >>= 1
-			}
-		} else {
-			sr = HashChildren(sr, c)
-		}
-		fn >>= 1
-		sn >>= 1
-	}
-	if sn != 0 {
-		return fmt.Errorf("%w: consistency proof too short", ErrVerify)
-	}
-	if fr != root1 {
-		return fmt.Errorf("%w: consistency proof does not lead to the old root", ErrVerify)
-	}
-	if sr != root2 {
-		return fmt.Errorf("%w: consistency proof does not lead to the new root", ErrVerify)
+	if err := tproof.VerifyConsistency(rfc6962.DefaultHasher, from, to, byteSlices(proof), root1[:], root2[:]); err != nil {
+		return fmt.Errorf("%w: %w", ErrVerify, err)
 	}
 	return nil
+}
+
+func byteSlices(hs []Hash) [][]byte {
+	out := make([][]byte, len(hs))
+	for i := range hs {
+		out[i] = hs[i][:]
+	}
+	return out
 }
 
 // Builder computes roots incrementally from leaf hashes in order, keeping
