@@ -66,6 +66,9 @@ const (
 	ImportXJustiz Action = "xjustiz.import"
 	// ReadAudit reads the tenant's audit log: checkpoints and proofs.
 	ReadAudit Action = "audit.read"
+	// UseAnonymize runs the shared anonymization service on a text, counted
+	// against the subject's tenant.
+	UseAnonymize Action = "service.anonymize"
 )
 
 // Resource is what an action is done to, reduced to what the decision needs.
@@ -82,6 +85,7 @@ var writers = map[Action][]Role{
 	ManageWiedervorlagen: {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
 	ImportXJustiz:        {Geschaeftsstelle, Landesadmin},
 	ReadAudit:            {Landesadmin},
+	UseAnonymize:         {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin, Leser}, // it reads no case data
 }
 
 // May decides whether sub may do a on r. A resource the subject may not even

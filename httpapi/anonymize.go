@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"justizcloud/authz"
 	"justizcloud/errs"
 )
 
@@ -35,6 +36,11 @@ func (s *Server) anonymize(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, fmt.Errorf("anonymize: not configured"))
 		return
 	}
+	sub := subject(r)
+	if err := authz.May(sub, authz.UseAnonymize, authz.Resource{Tenant: sub.Tenant}); err != nil {
+		writeError(w, r, s.log, fmt.Errorf("anonymize: %w", err))
+		return
+	}
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "text/plain" || params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8") {
 		writeError(w, r, s.log, fmt.Errorf("%w: Content-Type must be text/plain (UTF-8), not %q", errs.ErrInvalid, r.Header.Get("Content-Type")))
@@ -55,7 +61,7 @@ func (s *Server) anonymize(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	res, err := svc.Pseudonymize(r.Context(), subject(r).Tenant, string(text))
+	res, err := svc.Pseudonymize(r.Context(), sub.Tenant, string(text))
 	if err != nil {
 		writeError(w, r, s.log, err)
 		return
