@@ -14,7 +14,6 @@ import (
 
 	"justizcloud/anon/ner"
 	"justizcloud/errs"
-	"justizcloud/tenancy"
 )
 
 var tagger = sync.OnceValues(ner.Default)
@@ -236,35 +235,3 @@ func BenchmarkPseudonymize(b *testing.B) {
 	b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 }
 
-func TestServicePoliciesAndUsage(t *testing.T) {
-	base := mustPseudonymizer(t, Options{Policy: DefaultPolicy()})
-	s, err := NewService(base, map[tenancy.ID]Policy{"DE-HB": {Replace: []Kind{Email}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := "Herr Müller schrieb an mueller@example.org."
-	by, err := s.Pseudonymize(context.Background(), "DE-BY", text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "Herr A. schrieb an [E-Mail 1]."; by.Text != want {
-		t.Errorf("default policy: %q, want %q", by.Text, want)
-	}
-	hb, err := s.Pseudonymize(context.Background(), "DE-HB", text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "Herr Müller schrieb an [E-Mail 1]."; hb.Text != want {
-		t.Errorf("tenant policy: %q, want %q", hb.Text, want)
-	}
-	if _, err := s.Pseudonymize(context.Background(), "DE-BY", ""); err == nil {
-		t.Error("empty text succeeded")
-	}
-	u := s.Usage()
-	if u["DE-BY"] != (Usage{Requests: 1, Bytes: int64(len(text))}) || u["DE-HB"].Requests != 1 || len(u) != 2 {
-		t.Errorf("Usage = %+v", u)
-	}
-	if _, err := NewService(base, map[tenancy.ID]Policy{"DE-BE": {Replace: []Kind{"X"}}}); !errors.Is(err, errs.ErrInvalid) {
-		t.Errorf("invalid tenant policy: err = %v", err)
-	}
-}

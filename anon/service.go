@@ -6,9 +6,9 @@ package anon
 import (
 	"context"
 	"fmt"
-	"maps"
-	"sync"
+	"time"
 
+	"justizcloud/frist"
 	"justizcloud/tenancy"
 )
 
@@ -18,21 +18,32 @@ type Usage struct {
 	Bytes    int64 // input bytes of those calls
 }
 
+// UsageStore keeps the per-tenant counters of the shared services
+// (sqlstore.DB), counted per day for billing.
+type UsageStore interface {
+	AddUsage(ctx context.Context, t tenancy.ID, service string, day time.Time, bytes int64) error
+	Usage(ctx context.Context, service string) (map[tenancy.ID]Usage, error)
+}
+
+// ServiceName is the name under which the service's use is counted.
+const ServiceName = "anonymize"
+
 // Service is pseudonymization as a shared service for all tenants: each
-// tenant's policy applies to its texts, and use is counted per tenant (kept
-// in memory for now; billing will read it). It is safe for concurrent use.
+// tenant's policy applies to its texts, and every successful call is counted
+// for the caller's tenant in the store (billing reads it). It is safe for
+// concurrent use.
 type Service struct {
 	base     *Pseudonymizer
 	policies map[tenancy.ID]*Pseudonymizer
-
-	mu    sync.Mutex
-	usage map[tenancy.ID]Usage
+	usage    UsageStore
+	now      func() time.Time
 }
 
 // NewService returns a Service that applies base's policy to every tenant
-// without an entry in policies. Invalid policies wrap errs.ErrInvalid.
-func NewService(base *Pseudonymizer, policies map[tenancy.ID]Policy) (*Service, error) {
-	s := &Service{base: base, policies: map[tenancy.ID]*Pseudonymizer{}, usage: map[tenancy.ID]Usage{}}
+// without an entry in policies and counts use in usage. Invalid policies
+// wrap errs.ErrInvalid.
+func NewService(base *Pseudonymizer, policies map[tenancy.ID]Policy, usage UsageStore) (*Service, error) {
+	s := &Service{base: base, policies: map[tenancy.ID]*Pseudonymizer{}, usage: usage, now: time.Now}
 	for t, pol := range policies {
 		if err := pol.Validate(); err != nil {
 			return nil, fmt.Errorf("tenant %s: %w", t, err)
@@ -58,18 +69,14 @@ func (s *Service) Pseudonymize(ctx context.Context, t tenancy.ID, text string) (
 	if err != nil {
 		return Result{}, err
 	}
-	s.mu.Lock()
-	u := s.usage[t]
-	u.Requests++
-	u.Bytes += int64(len(text))
-	s.usage[t] = u
-	s.mu.Unlock()
+	// Counted in German civil days, the calendar of the Länder's accounts.
+	if err := s.usage.AddUsage(ctx, t, ServiceName, frist.Day(s.now()), int64(len(text))); err != nil {
+		return Result{}, fmt.Errorf("pseudonymize: %w", err)
+	}
 	return res, nil
 }
 
-// Usage returns a copy of the counters of every tenant that used the service.
-func (s *Service) Usage() map[tenancy.ID]Usage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return maps.Clone(s.usage)
+// Usage returns the counters of every tenant that used the service.
+func (s *Service) Usage(ctx context.Context) (map[tenancy.ID]Usage, error) {
+	return s.usage.Usage(ctx, ServiceName)
 }

@@ -57,6 +57,7 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"Wiedervorlagen", testWiedervorlagen},
 		{"InboxQueries", testInboxQueries},
 		{"Fristen", testFristen},
+		{"Usage", testUsage},
 		{"Search", testSearch},
 	}
 	for _, c := range cases {

@@ -426,8 +426,8 @@ func cpuTime() time.Duration {
 }
 
 // newAnonService is the pseudonymization service of the API: the embedded
-// tagger and the default policy for every tenant.
-func newAnonService() (*anon.Service, error) {
+// tagger and the default policy for every tenant, use counted in usage.
+func newAnonService(usage anon.UsageStore) (*anon.Service, error) {
 	m, err := ner.Default()
 	if err != nil {
 		return nil, err
@@ -436,5 +436,5 @@ func newAnonService() (*anon.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return anon.NewService(p, nil)
+	return anon.NewService(p, nil, usage)
 }

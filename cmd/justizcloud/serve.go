@@ -115,7 +115,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxBytes: int64(maxXJustiz),
 	}
 
-	anonymize, err := newAnonService()
+	anonymize, err := newAnonService(b.db)
 	if err != nil {
 		return err
 	}
