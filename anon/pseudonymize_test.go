@@ -234,4 +234,3 @@ func BenchmarkPseudonymize(b *testing.B) {
 	}
 	b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 }
-
