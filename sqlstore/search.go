@@ -126,69 +126,91 @@ func (d *DB) SearchEntries(ctx context.Context, t tenancy.ID, f search.Filter) (
 			groups[i] = "(" + strings.Join(quoted, " OR ") + ")"
 		}
 	}
-	var b strings.Builder
-	var args []any
-	if d.dialect == Postgres {
-		b.WriteString(`SELECT e.seq, e.tenant, e.court, e.case_id, e.document_id, e.kind, e.aktenzeichen, e.title, e.body, e.date,
-			COALESCE(d.blob, ''), COALESCE(d.content_type, '')
-			FROM search_entries e LEFT JOIN documents d ON d.tenant = e.tenant AND d.id = e.document_id
-			WHERE e.tsv @@ to_tsquery('simple', ?) AND e.tenant = ?`)
-		args = append(args, strings.Join(groups, " & "), t)
-	} else {
-		b.WriteString(`SELECT e.seq, e.tenant, e.court, e.case_id, e.document_id, e.kind, e.aktenzeichen, e.title, e.body, e.date,
-			COALESCE(d.blob, ''), COALESCE(d.content_type, '')
-			FROM search_fts JOIN search_entries e ON e.seq = search_fts.rowid
-			LEFT JOIN documents d ON d.tenant = e.tenant AND d.id = e.document_id
-			WHERE search_fts MATCH ? AND e.tenant = ?`)
-		args = append(args, strings.Join(groups, " AND "), t)
-	}
+	// The conditions after the match, shared by every form of the query.
+	var cond strings.Builder
+	var condArgs []any
 	if f.Court != "" {
-		b.WriteString(` AND e.court = ?`)
-		args = append(args, f.Court)
+		cond.WriteString(` AND e.court = ?`)
+		condArgs = append(condArgs, f.Court)
 	}
 	if f.Class != "" {
-		b.WriteString(` AND d.class = ?`)
-		args = append(args, f.Class)
+		cond.WriteString(` AND d.class = ?`)
+		condArgs = append(condArgs, f.Class)
 	}
 	if f.State != "" {
 		// A proceeding without events is in its definition's initial state.
-		b.WriteString(` AND EXISTS (SELECT 1 FROM cases c WHERE c.tenant = e.tenant AND c.id = e.case_id AND (c.state = ?`)
-		args = append(args, f.State)
+		cond.WriteString(` AND EXISTS (SELECT 1 FROM cases c WHERE c.tenant = e.tenant AND c.id = e.case_id AND (c.state = ?`)
+		condArgs = append(condArgs, f.State)
 		if len(f.InitialIn) > 0 {
-			b.WriteString(` OR (c.events = 0 AND c.procedure IN (?` + strings.Repeat(", ?", len(f.InitialIn)-1) + `))`)
+			cond.WriteString(` OR (c.events = 0 AND c.procedure IN (?` + strings.Repeat(", ?", len(f.InitialIn)-1) + `))`)
 			for _, p := range f.InitialIn {
-				args = append(args, p)
+				condArgs = append(condArgs, p)
 			}
 		}
-		b.WriteString(`))`)
+		cond.WriteString(`))`)
 	}
 	if !f.From.IsZero() {
-		b.WriteString(` AND e.date >= ?`)
-		args = append(args, d.ts(f.From))
+		cond.WriteString(` AND e.date >= ?`)
+		condArgs = append(condArgs, d.ts(f.From))
 	}
 	if !f.To.IsZero() {
-		b.WriteString(` AND e.date < ?`)
-		args = append(args, d.ts(f.To))
-	}
-	// On SQLite, order and page by the FTS table's own rowid (= e.seq): FTS5
-	// then delivers matches newest first and the query stops at the limit.
-	// Ordered by e.seq, SQLite walked the tenant's entries instead and ran a
-	// full-text lookup for each — seconds for a rare word over a million.
-	seq := "search_fts.rowid"
-	if d.dialect == Postgres {
-		seq = "e.seq"
+		cond.WriteString(` AND e.date < ?`)
+		condArgs = append(condArgs, d.ts(f.To))
 	}
 	if f.After > 0 {
-		b.WriteString(` AND ` + seq + ` < ?`)
-		args = append(args, f.After)
+		cond.WriteString(` AND e.seq < ?`)
+		condArgs = append(condArgs, f.After)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = search.DefaultLimit
 	}
-	b.WriteString(` ORDER BY ` + seq + ` DESC LIMIT ?`)
-	args = append(args, limit)
-	rows, err := d.query(ctx, d.r, d.q(b.String()), args...)
+	const columns = `e.seq, e.tenant, e.court, e.case_id, e.document_id, e.kind, e.aktenzeichen, e.title, e.body, e.date,
+		COALESCE(d.blob, ''), COALESCE(d.content_type, '')`
+	if d.dialect == SQLite {
+		// Ordered by the FTS table's own rowid (= e.seq), FTS5 delivers
+		// matches newest first and the query stops at the limit. Ordered by
+		// e.seq, SQLite walked the tenant's entries instead and ran a
+		// full-text lookup for each — seconds for a rare word over a million.
+		query := `SELECT ` + columns + ` FROM search_fts JOIN search_entries e ON e.seq = search_fts.rowid
+			LEFT JOIN documents d ON d.tenant = e.tenant AND d.id = e.document_id
+			WHERE search_fts MATCH ? AND e.tenant = ?` + strings.ReplaceAll(cond.String(), "e.seq <", "search_fts.rowid <") +
+			` ORDER BY search_fts.rowid DESC LIMIT ?`
+		return d.searchRows(ctx, query, append(append([]any{strings.Join(groups, " AND "), t}, condArgs...), limit)...)
+	}
+	// PostgreSQL: the planner walks seq backwards and tests each entry's
+	// tsvector — right for a common word, a full pass for a rare one (tens
+	// of seconds over a million entries). So first the newest
+	// recentWindow entries are searched that way; if they do not fill the
+	// page, the GIN index finds every match (few, for a word that rare) and
+	// those are sorted.
+	tsq := strings.Join(groups, " & ")
+	window := `(SELECT COALESCE(MAX(seq), 0) FROM search_entries) - ?`
+	windowArgs := []any{recentWindow}
+	if f.After > 0 {
+		window, windowArgs = `?`, []any{f.After - recentWindow}
+	}
+	recent := `SELECT ` + columns + ` FROM search_entries e LEFT JOIN documents d ON d.tenant = e.tenant AND d.id = e.document_id
+		WHERE e.tsv @@ to_tsquery('simple', ?) AND e.tenant = ? AND e.seq > ` + window + cond.String() + ` ORDER BY e.seq DESC LIMIT ?`
+	args := append(append(append([]any{tsq, t}, windowArgs...), condArgs...), limit)
+	hits, err := d.searchRows(ctx, recent, args...)
+	if err != nil || len(hits) == limit {
+		return hits, err
+	}
+	all := `WITH m AS MATERIALIZED (SELECT seq FROM search_entries WHERE tsv @@ to_tsquery('simple', ?) AND tenant = ?)
+		SELECT ` + columns + ` FROM m JOIN search_entries e ON e.seq = m.seq
+		LEFT JOIN documents d ON d.tenant = e.tenant AND d.id = e.document_id
+		WHERE true` + cond.String() + ` ORDER BY e.seq DESC LIMIT ?`
+	return d.searchRows(ctx, all, append(append([]any{tsq, t}, condArgs...), limit)...)
+}
+
+// recentWindow is how many of the newest index entries a PostgreSQL search
+// scans in seq order before it turns to the GIN index.
+const recentWindow = 10000
+
+// searchRows runs a search query (written with ? placeholders).
+func (d *DB) searchRows(ctx context.Context, query string, args ...any) ([]search.Hit, error) {
+	rows, err := d.query(ctx, d.r, d.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
