@@ -22,7 +22,6 @@ import (
 	"justizcloud/search"
 	"justizcloud/verfahren"
 	"justizcloud/xjustiz"
-	"justizcloud/xjustiz/importlog"
 	"justizcloud/xjustiz/xsd"
 )
 
@@ -104,11 +103,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	ilog, err := importlog.Open(ctx, cfg.dbDSN())
-	if err != nil {
-		return err
-	}
-	defer ilog.Close()
+	ilog := b.db.ImportLog()
 	xj := &httpapi.XJustiz{
 		Importer: xjustiz.NewImporter(validator, svc, b.cat, ilog, documentClassName),
 		Exporter: xjustiz.NewExporter(validator, svc, verfahren.DocumentClassCode),

@@ -20,7 +20,6 @@ import (
 	"justizcloud/tenancy"
 	"justizcloud/verfahren"
 	"justizcloud/xjustiz"
-	"justizcloud/xjustiz/importlog"
 	"justizcloud/xjustiz/xsd"
 )
 
@@ -204,11 +203,7 @@ func runXJustizImport(ctx context.Context, args []string, getenv func(string) st
 		return err
 	}
 	defer b.Close()
-	ilog, err := importlog.Open(ctx, cfg.dbDSN())
-	if err != nil {
-		return err
-	}
-	defer ilog.Close()
+	ilog := b.db.ImportLog()
 	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: int64(cfg.MaxUpload), Logger: log,
 		DocumentClass: func(name string) bool { _, ok := verfahren.DocumentClassCode(name); return ok }})
 	im := xjustiz.NewImporter(v, svc, b.cat, ilog, documentClassName)
@@ -330,11 +325,7 @@ func benchXJustiz(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	defer b.Close()
-	ilog, err := importlog.Open(ctx, cfg.dbDSN())
-	if err != nil {
-		return err
-	}
-	defer ilog.Close()
+	ilog := b.db.ImportLog()
 	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{Logger: log,
 		DocumentClass: func(name string) bool { _, ok := verfahren.DocumentClassCode(name); return ok }})
 	im := xjustiz.NewImporter(v, svc, b.cat, ilog, documentClassName)

@@ -16,9 +16,9 @@ import (
 	"justizcloud/akte"
 	"justizcloud/authz"
 	"justizcloud/errs"
+	"justizcloud/sqlstore"
 	"justizcloud/tenancy"
 	"justizcloud/xjustiz"
-	"justizcloud/xjustiz/importlog"
 	"justizcloud/xjustiz/xsd"
 )
 
@@ -27,7 +27,7 @@ import (
 type eebLookup struct {
 	sub  authz.Subject
 	svc  *akte.Service
-	ilog *importlog.Log
+	ilog sqlstore.ImportLog
 }
 
 func runXJustizEEB(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -69,11 +69,7 @@ func runXJustizEEB(ctx context.Context, args []string, getenv func(string) strin
 			return err
 		}
 		defer b.Close()
-		ilog, err := importlog.Open(ctx, cfg.dbDSN())
-		if err != nil {
-			return err
-		}
-		defer ilog.Close()
+		ilog := b.db.ImportLog()
 		look = &eebLookup{sub: authz.Subject{ID: "xjustiz eeb", Tenant: t, Role: authz.Leser},
 			svc: akte.NewService(b.db, b.blobs, b.cat, akte.Options{Logger: log}), ilog: ilog}
 	}
@@ -199,11 +195,7 @@ func runXJustizAcknowledge(ctx context.Context, args []string, getenv func(strin
 		return err
 	}
 	defer b.Close()
-	ilog, err := importlog.Open(ctx, cfg.dbDSN())
-	if err != nil {
-		return err
-	}
-	defer ilog.Close()
+	ilog := b.db.ImportLog()
 	entry, err := ilog.Lookup(ctx, t, message)
 	if err != nil {
 		return fmt.Errorf("xjustiz acknowledge: %w", err)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 // Copyright the Justizcloud authors.
 
-package importlog_test
+package xjustiz_test
 
 import (
 	"bytes"
@@ -24,7 +24,6 @@ import (
 	"justizcloud/sqlstore/pgtest"
 	"justizcloud/tenancy"
 	"justizcloud/xjustiz"
-	"justizcloud/xjustiz/importlog"
 	"justizcloud/xjustiz/xsd"
 )
 
@@ -32,7 +31,7 @@ type fixture struct {
 	svc *akte.Service
 	v   *xjustiz.Validator
 	db  *sqlstore.DB
-	log *importlog.Log
+	log sqlstore.ImportLog
 	im  *xjustiz.Importer
 	sub authz.Subject
 }
@@ -65,11 +64,7 @@ func mustFixture(t *testing.T, dsn string) fixture {
 		t.Fatal(err)
 	}
 	svc := akte.NewService(db, blob.Encrypt(inner, kr, db), cat, akte.Options{DocumentClass: func(n string) bool { return n == "Klage" }})
-	l, err := importlog.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
+	l := db.ImportLog()
 	v, err := xjustiz.NewValidator(xsd.Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +83,7 @@ const pdfName = "Klage_b5e0f7a2-1c3d-4e5f-8a9b-0c1d2e3f4a5b.pdf"
 
 func mustMessage(t *testing.T) []byte {
 	t.Helper()
-	doc, err := os.ReadFile("../testdata/samples/synthetic/minimal_uebermittlungSchriftgutobjekte_3.6.2.xml")
+	doc, err := os.ReadFile("testdata/samples/synthetic/minimal_uebermittlungSchriftgutobjekte_3.6.2.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
