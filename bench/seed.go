@@ -354,26 +354,26 @@ func (h historian) history(r *mrand.Rand, c akte.Case, docs []string) ([]sqlstor
 
 // bulkKeys collects the data keys of the blobs one seeding worker writes, so
 // that they are loaded with the batch's rows instead of one transaction each.
-// Every blob name is a fresh random UUID, so no name has an earlier key.
 type bulkKeys struct {
 	mu   sync.Mutex
-	keys []sqlstore.BulkDataKey
+	keys map[blob.Key]keys.Wrapped
 }
 
 func (k *bulkKeys) PutDataKey(_ context.Context, t tenancy.ID, name string, w keys.Wrapped) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.keys = append(k.keys, sqlstore.BulkDataKey{Tenant: t, Name: name, Wrapped: w})
+	if k.keys == nil {
+		k.keys = map[blob.Key]keys.Wrapped{}
+	}
+	k.keys[blob.Key{Tenant: t, Name: name}] = w
 	return nil
 }
 
 func (k *bulkKeys) DataKey(_ context.Context, t tenancy.ID, name string) (keys.Wrapped, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	for _, dk := range k.keys {
-		if dk.Tenant == t && dk.Name == name {
-			return dk.Wrapped, nil
-		}
+	if w, ok := k.keys[blob.Key{Tenant: t, Name: name}]; ok {
+		return w, nil
 	}
 	return keys.Wrapped{}, fmt.Errorf("data key %s/%s: %w", t, name, errs.ErrNotFound)
 }
@@ -385,7 +385,7 @@ func (k *bulkKeys) DestroyDataKey(context.Context, tenancy.ID, string) error {
 func (k *bulkKeys) DeleteDataKey(_ context.Context, t tenancy.ID, name string) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.keys = slices.DeleteFunc(k.keys, func(dk sqlstore.BulkDataKey) bool { return dk.Tenant == t && dk.Name == name })
+	delete(k.keys, blob.Key{Tenant: t, Name: name})
 	return nil
 }
 
@@ -393,7 +393,10 @@ func (k *bulkKeys) DeleteDataKey(_ context.Context, t tenancy.ID, name string) e
 func (k *bulkKeys) take() []sqlstore.BulkDataKey {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	out := k.keys
-	k.keys = nil
+	out := make([]sqlstore.BulkDataKey, 0, len(k.keys))
+	for key, w := range k.keys {
+		out = append(out, sqlstore.BulkDataKey{Tenant: key.Tenant, Name: key.Name, Wrapped: w})
+	}
+	clear(k.keys)
 	return out
 }

@@ -31,7 +31,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	case "xjustiz":
 		return benchXJustiz(ctx, args[1:], getenv, stdout, stderr)
 	case "bare": // the baseline process that bench read starts
-		return runBenchBare(ctx, stdout)
+		return bench.ServeBare(ctx, stdout)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -180,8 +180,3 @@ func sampleForRead(ctx context.Context, cfg *config, o *bench.ReadOptions, stder
 	o.Terms = bench.SearchTerms(az)
 	return nil
 }
-
-// runBenchBare is the baseline process of bench read.
-func runBenchBare(ctx context.Context, stdout io.Writer) error {
-	return bench.ServeBare(ctx, stdout)
-}
