@@ -44,6 +44,12 @@ type Subject struct {
 	Tenant tenancy.ID
 	Role   Role
 	Court  tenancy.CourtID // empty: not bound to one court
+	// User is the person behind the subject (a login session or a token
+	// issued to a user); empty for role tokens of systems and scripts.
+	User string
+	// Name is the person's display name, shown to participants in a
+	// file's access log; empty for role tokens.
+	Name string
 }
 
 // Action is something a subject wants to do.
