@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"justizcloud/errs"
 	"justizcloud/tenancy"
@@ -18,17 +19,30 @@ import (
 // Role is what a subject acts as.
 type Role string
 
-// Roles known to the bootstrap token scheme.
+// Court staff roles: their holders see the files of their court (or, without
+// a court, of their tenant) by virtue of their office.
 const (
 	Geschaeftsstelle Role = "geschaeftsstelle" // court registry: registers cases, files documents
 	Richter          Role = "richter"          // judge
 	Rechtspfleger    Role = "rechtspfleger"    // judicial officer
+	Gerichtsadmin    Role = "gerichtsadmin"    // court administrator: the court's users and files
 	Landesadmin      Role = "landesadmin"      // tenant administrator: everything within the tenant
 	Leser            Role = "leser"            // read-only access within the tenant or court
 )
 
+// Outside roles: their holders see only the proceedings they are related to
+// (as a participant or counsel, by an Akteneinsicht grant). They belong to no
+// tenant.
+const (
+	Rechtsanwalt Role = "rechtsanwalt" // lawyer, acting for the parties they represent
+	Behoerde     Role = "behoerde"     // authority (Behörde) taking part in or inspecting proceedings
+	Buerger      Role = "buerger"      // citizen
+)
+
 // Roles lists the known roles.
-func Roles() []Role { return []Role{Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin, Leser} }
+func Roles() []Role {
+	return []Role{Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin, Leser, Rechtsanwalt, Behoerde, Buerger}
+}
 
 // ParseRole checks that s names a known role.
 func ParseRole(s string) (Role, error) {
@@ -38,10 +52,19 @@ func ParseRole(s string) (Role, error) {
 	return "", fmt.Errorf("%w: unknown role %q (want one of %v)", errs.ErrInvalid, s, Roles())
 }
 
+// Staff reports whether r is a court staff role, held within a tenant.
+func (r Role) Staff() bool {
+	switch r {
+	case Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin, Leser:
+		return true
+	}
+	return false
+}
+
 // Subject is an authenticated caller.
 type Subject struct {
-	ID     string // token or user ID, for audit and created_by
-	Tenant tenancy.ID
+	ID     string     // token or user ID, for audit and created_by
+	Tenant tenancy.ID // staff: the tenant they work in; empty for outside roles
 	Role   Role
 	Court  tenancy.CourtID // empty: not bound to one court
 	// User is the person behind the subject (a login session or a token
@@ -50,6 +73,9 @@ type Subject struct {
 	// Name is the person's display name, shown to participants in a
 	// file's access log; empty for role tokens.
 	Name string
+	// Org is the law firm or authority the user acts for; grants to it
+	// apply to the user.
+	Org string
 }
 
 // Action is something a subject wants to do.
@@ -68,10 +94,17 @@ const (
 	ManageHold Action = "case.hold"
 	// ManageWiedervorlagen sets resubmission dates on a case and marks them done.
 	ManageWiedervorlagen Action = "wiedervorlage.manage"
+	// AssignJudge assigns the judge of a proceeding.
+	AssignJudge Action = "case.assign"
+	// ManageAccess grants and revokes Akteneinsicht and shares a
+	// proceeding with another court.
+	ManageAccess Action = "access.manage"
 	// ImportXJustiz turns an incoming XJustiz message into a proceeding.
 	ImportXJustiz Action = "xjustiz.import"
 	// ReadAudit reads the tenant's audit log: checkpoints and proofs.
 	ReadAudit Action = "audit.read"
+	// ManageUsers creates and changes user accounts within a tenant or court.
+	ManageUsers Action = "users.manage"
 	// UseAnonymize runs the shared anonymization service on a text, counted
 	// against the subject's tenant.
 	UseAnonymize Action = "service.anonymize"
@@ -81,35 +114,88 @@ const (
 type Resource struct {
 	Tenant tenancy.ID
 	Court  tenancy.CourtID // empty for tenant-wide resources
+	// Case is the proceeding the resource is or belongs to; empty for
+	// tenant- or court-wide resources (a listing, an import).
+	Case string
+	// Document is the document the action reads; empty for the case itself.
+	Document string
+	// Restricted marks a document that participants and their counsel do
+	// not see (e.g. a Sonderheft).
+	Restricted bool
 }
 
-var writers = map[Action][]Role{
-	CreateCase:           {Geschaeftsstelle, Landesadmin},
-	AddDocument:          {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
-	ManageParticipants:   {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
-	ManageHold:           {Geschaeftsstelle, Landesadmin},
-	ManageWiedervorlagen: {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin},
-	ImportXJustiz:        {Geschaeftsstelle, Landesadmin},
+// staffActions says which staff roles may do each action within their
+// tenant (and court, when bound to one). An action missing here is allowed
+// to no staff role.
+var staffActions = map[Action][]Role{
+	ReadCase:             {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin, Leser},
+	ReadDocument:         {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin, Leser},
+	CreateCase:           {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
+	AddDocument:          {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
+	ManageParticipants:   {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
+	ManageHold:           {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
+	ManageWiedervorlagen: {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
+	AssignJudge:          {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
+	ManageAccess:         {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
+	ImportXJustiz:        {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
 	ReadAudit:            {Landesadmin},
-	UseAnonymize:         {Geschaeftsstelle, Richter, Rechtspfleger, Landesadmin, Leser}, // it reads no case data
+	ManageUsers:          {Gerichtsadmin, Landesadmin},
+	UseAnonymize:         {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin, Leser}, // it reads no case data
 }
 
-// May decides whether sub may do a on r. A resource the subject may not even
-// see (another tenant's, or another court's for a court-bound subject) yields
-// errs.ErrNotFound, so that a denial never reveals that the object exists. A
-// visible resource with a disallowed action yields errs.ErrForbidden.
-func May(sub Subject, a Action, r Resource) error {
-	if sub.Tenant == "" || sub.Role == "" {
+// Decide is the decision itself, a pure function: may sub do a on r, given
+// the relation tuples of r's case (rels; the Authorizer loads them) at time
+// now? A resource the subject may not even see (another tenant's, another
+// court's for a court-bound subject, a proceeding they have no relation to,
+// a restricted document) yields errs.ErrNotFound, so that a denial never
+// reveals that the object exists. A visible resource with a disallowed
+// action yields errs.ErrForbidden.
+func Decide(sub Subject, a Action, r Resource, rels []Tuple, now time.Time) error {
+	if sub.Role == "" || sub.Role.Staff() && sub.Tenant == "" {
 		return fmt.Errorf("authz: no subject: %w", errs.ErrUnauthenticated)
 	}
 	if a == ReadCourts { // reference data, visible to every authenticated subject
 		return nil
 	}
-	if r.Tenant != sub.Tenant || (sub.Court != "" && r.Court != "" && r.Court != sub.Court) {
+	visible := false
+	if sub.Role.Staff() && r.Tenant == sub.Tenant && (sub.Court == "" || r.Court == "" || r.Court == sub.Court) {
+		if slices.Contains(staffActions[a], sub.Role) {
+			return nil
+		}
+		visible = true
+	}
+	if r.Case != "" {
+		for _, t := range rels {
+			if t.Case != r.Case || t.Tenant != r.Tenant || !t.Active(now) || !t.Holds(sub) || !t.Shows(r) {
+				continue
+			}
+			if slices.Contains(relationActions(t.Relation, sub.Role), a) {
+				return nil
+			}
+			visible = true
+		}
+	}
+	if !visible {
 		return fmt.Errorf("authz: %s: %w", a, errs.ErrNotFound)
 	}
-	if roles, ok := writers[a]; ok && !slices.Contains(roles, sub.Role) {
-		return fmt.Errorf("authz: role %s may not %s: %w", sub.Role, a, errs.ErrForbidden)
+	return fmt.Errorf("authz: role %s may not %s: %w", sub.Role, a, errs.ErrForbidden)
+}
+
+// relationActions says what a relation to a proceeding lets its holder do.
+func relationActions(rel Relation, role Role) []Action {
+	switch rel {
+	case JudgeOf:
+		if role == Richter {
+			return []Action{ReadCase, ReadDocument, AddDocument, ManageParticipants, ManageWiedervorlagen, ManageAccess}
+		}
+	case PartyOf:
+		return []Action{ReadCase, ReadDocument, AddDocument}
+	case Inspects:
+		return []Action{ReadCase, ReadDocument}
+	case SharedWith:
+		if role.Staff() {
+			return []Action{ReadCase, ReadDocument}
+		}
 	}
 	return nil
 }
