@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"justizcloud/authz"
 	"justizcloud/tenancy"
 )
 
@@ -58,8 +59,12 @@ type Document struct {
 	Predecessor DocumentID
 	Version     int    // 1 for a first version
 	Class       string // Dokumentklasse (see Options.DocumentClass); empty when not classified
-	CreatedAt   time.Time
-	CreatedBy   string
+	// Restricted documents (e.g. a Sonderheft) are seen by court staff and
+	// the judge only, not by participants, their counsel or inspectors
+	// without a grant naming the document.
+	Restricted bool
+	CreatedAt  time.Time
+	CreatedBy  string
 }
 
 // CaseFilter selects cases in Store.Cases. Zero fields do not filter.
@@ -82,6 +87,9 @@ type Upload struct {
 // object of another tenant is reported as missing (errs.ErrNotFound).
 // Implementations are safe for concurrent use.
 type Store interface {
+	// The relation tuples that authorization reads.
+	authz.Store
+
 	// CreateCase assigns c.Aktenzeichen.Number as the next number for
 	// (tenant, court, register, year) and stores the case in one transaction,
 	// so numbers are unique and gap-free under concurrent callers.

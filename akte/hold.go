@@ -53,11 +53,8 @@ func (s *Service) ClearHold(ctx context.Context, sub authz.Subject, id CaseID) e
 }
 
 func (s *Service) holdCase(ctx context.Context, sub authz.Subject, id CaseID) (Case, error) {
-	c, err := s.store.Case(ctx, sub.Tenant, id)
+	c, err := s.caseFor(ctx, sub, id, authz.ManageHold)
 	if err != nil {
-		return Case{}, fmt.Errorf("hold case %s: %w", id, err)
-	}
-	if err := authz.May(sub, authz.ManageHold, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
 		return Case{}, fmt.Errorf("hold case %s: %w", id, err)
 	}
 	return c, nil

@@ -181,9 +181,9 @@ func (s *Service) ParticipantsOf(ctx context.Context, sub authz.Subject, c Case)
 }
 
 func (s *Service) participantsFor(ctx context.Context, sub authz.Subject, id CaseID, a authz.Action) (Case, []Participant, error) {
-	c, err := s.store.Case(ctx, sub.Tenant, id)
+	c, err := s.caseFor(ctx, sub, id, a)
 	if err != nil {
-		return Case{}, nil, fmt.Errorf("case %s: %w", id, err)
+		return Case{}, nil, err
 	}
 	ps, err := s.participantsOf(ctx, sub, c, a)
 	if err != nil {
@@ -193,7 +193,7 @@ func (s *Service) participantsFor(ctx context.Context, sub authz.Subject, id Cas
 }
 
 func (s *Service) participantsOf(ctx context.Context, sub authz.Subject, c Case, a authz.Action) ([]Participant, error) {
-	if err := authz.May(sub, a, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
+	if err := s.z.May(ctx, sub, a, CaseResource(c)); err != nil {
 		return nil, fmt.Errorf("case %s: %w", c.ID, err)
 	}
 	ps, err := s.store.Participants(ctx, c.Tenant, c.ID)

@@ -13,6 +13,8 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,6 +39,7 @@ type Service struct {
 	log       *slog.Logger
 	maxUpload int64
 	changed   func(tenancy.ID, CaseID, DocumentID)
+	z         *authz.Authorizer
 }
 
 // Options configure a Service.
@@ -51,6 +54,9 @@ type Options struct {
 	// participants changed (document empty) and after a document was
 	// committed, for example to update the search index. It must not block.
 	Changed func(t tenancy.ID, c CaseID, d DocumentID)
+	// Authorizer decides every request; nil: one over the store's relation
+	// tuples. Services that share a store should share one (Authorizer()).
+	Authorizer *authz.Authorizer
 }
 
 // NewService returns a service over the given stores.
@@ -70,8 +76,51 @@ func NewService(st Store, blobs blob.Store, cat *tenancy.Catalog, o Options) *Se
 	if o.Changed == nil {
 		o.Changed = func(tenancy.ID, CaseID, DocumentID) {}
 	}
+	if o.Authorizer == nil {
+		o.Authorizer = authz.NewAuthorizer(st, o.Now, 0)
+	}
 	return &Service{store: st, blobs: blobs, cat: cat, now: o.Now, log: o.Logger, maxUpload: o.MaxUpload, class: o.DocumentClass,
-		changed: o.Changed}
+		changed: o.Changed, z: o.Authorizer}
+}
+
+// Authorizer is the decision point the service asks; other services over
+// the same store share it.
+func (s *Service) Authorizer() *authz.Authorizer { return s.z }
+
+// CaseResource is what authz needs to know of a case.
+func CaseResource(c Case) authz.Resource {
+	return authz.Resource{Tenant: c.Tenant, Court: c.Court, Case: string(c.ID)}
+}
+
+// DocumentResource is what authz needs to know of a document of case c.
+func DocumentResource(c Case, d Document) authz.Resource {
+	r := CaseResource(c)
+	r.Document, r.Restricted = string(d.ID), d.Restricted
+	return r
+}
+
+// caseFor finds case id in the tenants the subject reaches and checks that
+// the subject may do a on it. A case the subject may not see is
+// errs.ErrNotFound, like one that does not exist.
+func (s *Service) caseFor(ctx context.Context, sub authz.Subject, id CaseID, a authz.Action) (Case, error) {
+	ts, err := s.z.Tenants(ctx, sub)
+	if err != nil {
+		return Case{}, fmt.Errorf("case %s: %w", id, err)
+	}
+	for _, t := range ts {
+		c, err := s.store.Case(ctx, t, id)
+		if errors.Is(err, errs.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return Case{}, fmt.Errorf("case %s: %w", id, err)
+		}
+		if err := s.z.May(ctx, sub, a, CaseResource(c)); err != nil {
+			return Case{}, fmt.Errorf("case %s: %w", id, err)
+		}
+		return c, nil
+	}
+	return Case{}, fmt.Errorf("case %s: %w", id, errs.ErrNotFound)
 }
 
 // MaxUpload is the largest document size the service accepts, in bytes.
@@ -92,7 +141,7 @@ func (s *Service) CreateCase(ctx context.Context, sub authz.Subject, in NewCase)
 	if err != nil {
 		return Case{}, fmt.Errorf("create case: %w: unknown court %q", errs.ErrInvalid, in.Court)
 	}
-	if err := authz.May(sub, authz.CreateCase, authz.Resource{Tenant: court.Tenant, Court: court.ID}); err != nil {
+	if err := s.z.May(ctx, sub, authz.CreateCase, authz.Resource{Tenant: court.Tenant, Court: court.ID}); err != nil {
 		if errors.Is(err, errs.ErrNotFound) {
 			return Case{}, fmt.Errorf("create case: %w: court %s is not one of your courts", errs.ErrInvalid, court.ID)
 		}
@@ -144,32 +193,91 @@ func (s *Service) CreateCase(ctx context.Context, sub authz.Subject, in NewCase)
 
 // Case returns a case the subject may see.
 func (s *Service) Case(ctx context.Context, sub authz.Subject, id CaseID) (Case, error) {
-	c, err := s.store.Case(ctx, sub.Tenant, id)
-	if err != nil {
-		return Case{}, fmt.Errorf("case %s: %w", id, err)
-	}
-	if err := authz.May(sub, authz.ReadCase, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
-		return Case{}, fmt.Errorf("case %s: %w", id, err)
-	}
-	return c, nil
+	return s.caseFor(ctx, sub, id, authz.ReadCase)
 }
 
-// Cases lists the cases the subject may see, keyset-paginated.
+// Cases lists the cases the subject may see, keyset-paginated: court staff
+// the cases of their court (or tenant), everybody else the proceedings they
+// are related to.
 func (s *Service) Cases(ctx context.Context, sub authz.Subject, f CaseFilter) ([]Case, error) {
+	if !sub.Role.Staff() {
+		return s.relatedCases(ctx, sub, f)
+	}
 	if sub.Court != "" {
 		if f.Court != "" && f.Court != sub.Court {
 			return nil, nil
 		}
 		f.Court = sub.Court
 	}
-	if err := authz.May(sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: f.Court}); err != nil {
+	if err := s.z.May(ctx, sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: f.Court}); err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
 	cs, err := s.store.Cases(ctx, sub.Tenant, f)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
+	return s.keepAllowed(ctx, sub, cs)
+}
+
+// relatedCases lists the proceedings the subject holds a relation to,
+// ordered by ID like Store.Cases.
+func (s *Service) relatedCases(ctx context.Context, sub authz.Subject, f CaseFilter) ([]Case, error) {
+	reach, err := s.z.Reach(ctx, sub)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	type ref struct {
+		t  tenancy.ID
+		id CaseID
+	}
+	var refs []ref
+	for _, t := range reach {
+		r := ref{t.Tenant, CaseID(t.Case)}
+		if r.id > f.After && !slices.Contains(refs, r) {
+			refs = append(refs, r)
+		}
+	}
+	slices.SortFunc(refs, func(a, b ref) int { return strings.Compare(string(a.id), string(b.id)) })
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	cs := []Case{}
+	for _, r := range refs {
+		if len(cs) == f.Limit {
+			break
+		}
+		c, err := s.store.Case(ctx, r.t, r.id)
+		if errors.Is(err, errs.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list cases: %w", err)
+		}
+		if f.Court != "" && c.Court != f.Court {
+			continue
+		}
+		if s.z.May(ctx, sub, authz.ReadCase, CaseResource(c)) == nil {
+			cs = append(cs, c)
+		}
+	}
 	return cs, nil
+}
+
+// keepAllowed drops what the subject may not read from a listing the store
+// already scoped: the decision function has the last word on every row.
+func (s *Service) keepAllowed(ctx context.Context, sub authz.Subject, cs []Case) ([]Case, error) {
+	kept := cs[:0]
+	for _, c := range cs {
+		err := s.z.May(ctx, sub, authz.ReadCase, CaseResource(c))
+		switch {
+		case err == nil:
+			kept = append(kept, c)
+		case errors.Is(err, errs.ErrNotFound) || errors.Is(err, errs.ErrForbidden):
+		default:
+			return nil, fmt.Errorf("list cases: %w", err)
+		}
+	}
+	return kept, nil
 }
 
 // NewDocument is the input of AddDocument.
@@ -189,12 +297,9 @@ type NewDocument struct {
 // case. On any failure — bad input, size limit, digest mismatch, a client that
 // goes away, a store error — nothing is left behind.
 func (s *Service) AddDocument(ctx context.Context, sub authz.Subject, in NewDocument) (Document, error) {
-	c, err := s.store.Case(ctx, sub.Tenant, in.Case)
+	c, err := s.caseFor(ctx, sub, in.Case, authz.AddDocument)
 	if err != nil {
-		return Document{}, fmt.Errorf("add document to case %s: %w", in.Case, err)
-	}
-	if err := authz.May(sub, authz.AddDocument, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
-		return Document{}, fmt.Errorf("add document to case %s: %w", in.Case, err)
+		return Document{}, fmt.Errorf("add document: %w", err)
 	}
 	ct, err := NormalizeContentType(in.ContentType)
 	if err != nil {
@@ -298,32 +403,66 @@ func (s *Service) SweepUploads(ctx context.Context, before time.Time) (int, erro
 
 // Document returns a document's metadata if the subject may see it.
 func (s *Service) Document(ctx context.Context, sub authz.Subject, id DocumentID) (Document, error) {
-	d, err := s.store.Document(ctx, sub.Tenant, id)
+	ts, err := s.z.Tenants(ctx, sub)
 	if err != nil {
 		return Document{}, fmt.Errorf("document %s: %w", id, err)
 	}
-	c, err := s.store.Case(ctx, d.Tenant, d.Case)
-	if err != nil {
-		return Document{}, fmt.Errorf("document %s: case: %w", id, err)
+	for _, t := range ts {
+		d, err := s.store.Document(ctx, t, id)
+		if errors.Is(err, errs.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return Document{}, fmt.Errorf("document %s: %w", id, err)
+		}
+		c, err := s.store.Case(ctx, d.Tenant, d.Case)
+		if err != nil {
+			return Document{}, fmt.Errorf("document %s: case: %w", id, err)
+		}
+		if err := s.z.May(ctx, sub, authz.ReadDocument, DocumentResource(c, d)); err != nil {
+			return Document{}, fmt.Errorf("document %s: %w", id, err)
+		}
+		return d, nil
 	}
-	if err := authz.May(sub, authz.ReadDocument, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
-		return Document{}, fmt.Errorf("document %s: %w", id, err)
-	}
-	return d, nil
+	return Document{}, fmt.Errorf("document %s: %w", id, errs.ErrNotFound)
 }
 
 // Documents lists the documents of a case the subject may see.
+// Documents that the subject may not read (restricted ones, for a
+// participant; unlisted ones, for a limited Akteneinsicht) are left out.
 func (s *Service) Documents(ctx context.Context, sub authz.Subject, id CaseID) ([]Document, error) {
-	c, ds, err := s.store.CaseDocuments(ctx, sub.Tenant, id)
+	ts, err := s.z.Tenants(ctx, sub)
 	if err != nil {
 		return nil, fmt.Errorf("documents of case %s: %w", id, err)
 	}
-	for _, a := range []authz.Action{authz.ReadCase, authz.ReadDocument} {
-		if err := authz.May(sub, a, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
+	var c Case
+	var ds []Document
+	for _, t := range ts {
+		if c, ds, err = s.store.CaseDocuments(ctx, t, id); !errors.Is(err, errs.ErrNotFound) {
+			break
+		}
+	}
+	if err == nil && c.ID == "" {
+		err = errs.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("documents of case %s: %w", id, err)
+	}
+	if err := s.z.May(ctx, sub, authz.ReadCase, CaseResource(c)); err != nil {
+		return nil, fmt.Errorf("documents of case %s: %w", id, err)
+	}
+	kept := ds[:0]
+	for _, d := range ds {
+		err := s.z.May(ctx, sub, authz.ReadDocument, DocumentResource(c, d))
+		switch {
+		case err == nil:
+			kept = append(kept, d)
+		case errors.Is(err, errs.ErrNotFound) || errors.Is(err, errs.ErrForbidden):
+		default:
 			return nil, fmt.Errorf("documents of case %s: %w", id, err)
 		}
 	}
-	return ds, nil
+	return kept, nil
 }
 
 // Content opens a document's bytes for reading and seeking (for Range

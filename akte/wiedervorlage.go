@@ -134,7 +134,7 @@ func (s *Service) DueWiedervorlagen(ctx context.Context, sub authz.Subject, f Wi
 	if sub.Court != "" {
 		f.Court = sub.Court
 	}
-	if err := authz.May(sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: f.Court}); err != nil {
+	if err := s.z.May(ctx, sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: f.Court}); err != nil {
 		return nil, fmt.Errorf("due wiedervorlagen: %w", err)
 	}
 	ws, err := s.store.DueWiedervorlagen(ctx, sub.Tenant, f)
@@ -142,15 +142,4 @@ func (s *Service) DueWiedervorlagen(ctx context.Context, sub authz.Subject, f Wi
 		return nil, fmt.Errorf("due wiedervorlagen: %w", err)
 	}
 	return ws, nil
-}
-
-func (s *Service) caseFor(ctx context.Context, sub authz.Subject, id CaseID, a authz.Action) (Case, error) {
-	c, err := s.store.Case(ctx, sub.Tenant, id)
-	if err != nil {
-		return Case{}, fmt.Errorf("case %s: %w", id, err)
-	}
-	if err := authz.May(sub, a, authz.Resource{Tenant: c.Tenant, Court: c.Court}); err != nil {
-		return Case{}, fmt.Errorf("case %s: %w", id, err)
-	}
-	return c, nil
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"justizcloud/errs"
 )
@@ -62,7 +63,7 @@ func TestMay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := May(tt.sub, tt.act, tt.res)
+			err := Decide(tt.sub, tt.act, tt.res, nil, time.Now())
 			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
 				t.Errorf("May(%+v, %s, %+v) = %v, want %v", tt.sub, tt.act, tt.res, err, tt.want)
 			}

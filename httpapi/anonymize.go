@@ -37,7 +37,7 @@ func (s *Server) anonymize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub := subject(r)
-	if err := authz.May(sub, authz.UseAnonymize, authz.Resource{Tenant: sub.Tenant}); err != nil {
+	if err := s.may(r, authz.UseAnonymize, authz.Resource{Tenant: sub.Tenant}); err != nil {
 		writeError(w, r, s.log, fmt.Errorf("anonymize: %w", err))
 		return
 	}

@@ -246,7 +246,7 @@ func hashes(hs []audit.Hash) []string {
 // auditLog checks that the caller may read its tenant's log.
 func (s *Server) auditLog(r *http.Request) (*audit.Log, authz.Subject, error) {
 	sub := subject(r)
-	if err := authz.May(sub, authz.ReadAudit, authz.Resource{Tenant: sub.Tenant}); err != nil {
+	if err := s.may(r, authz.ReadAudit, authz.Resource{Tenant: sub.Tenant}); err != nil {
 		return nil, sub, err
 	}
 	if s.deps.Audit == nil {

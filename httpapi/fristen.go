@@ -31,7 +31,7 @@ type fristDTO struct {
 
 // computeFrist answers GET /api/v1/fristen?court=…&start=YYYY-MM-DD&period=2w.
 func (s *Server) computeFrist(w http.ResponseWriter, r *http.Request) {
-	if err := authz.May(subject(r), authz.ReadCourts, authz.Resource{}); err != nil {
+	if err := s.may(r, authz.ReadCourts, authz.Resource{}); err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}

@@ -186,3 +186,8 @@ func (r *recorder) Write(p []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// may asks the one decision function about the request's subject.
+func (s *Server) may(r *http.Request, a authz.Action, res authz.Resource) error {
+	return s.deps.Akte.Authorizer().May(r.Context(), subject(r), a, res)
+}

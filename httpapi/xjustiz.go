@@ -86,7 +86,7 @@ func (s *Server) importXJustiz(w http.ResponseWriter, r *http.Request) {
 	sub := subject(r)
 	// Refuse a role that may not import before reading a large body; the
 	// importer decides again for the court the message goes to.
-	if err := authz.May(sub, authz.ImportXJustiz, authz.Resource{Tenant: sub.Tenant}); err != nil {
+	if err := s.may(r, authz.ImportXJustiz, authz.Resource{Tenant: sub.Tenant}); err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}

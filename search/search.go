@@ -4,9 +4,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +57,8 @@ type Entry struct {
 type Filter struct {
 	Terms [][]string // all must match; any alternative of a term matches
 	Court tenancy.CourtID
+	// Cases: only entries of these proceedings; empty does not filter.
+	Cases []akte.CaseID
 	Class string // Dokumentklasse: only documents of this class; empty does not filter
 	// State: only entries of proceedings in this state; InitialIn names the
 	// procedure types whose proceedings without events are in it.
@@ -139,12 +143,21 @@ type DocumentText func(ctx context.Context, d akte.Document) (string, error)
 type Search struct {
 	store Store
 	text  DocumentText
+	z     *authz.Authorizer
+	doc   DocumentLookup
 }
+
+// DocumentLookup returns a document's metadata if the subject may read it
+// (akte.Service.Document): the authoritative check of a document hit whose
+// restriction matters to the decision.
+type DocumentLookup func(ctx context.Context, sub authz.Subject, id akte.DocumentID) (akte.Document, error)
 
 // New returns a Search over st. Snippets of documents are cut from their
 // text as text(…) returns it at query time: the index keeps only analyzed
 // tokens of a document, never its plaintext.
-func New(st Store, text DocumentText) *Search { return &Search{store: st, text: text} }
+func New(st Store, text DocumentText, z *authz.Authorizer, doc DocumentLookup) *Search {
+	return &Search{store: st, text: text, z: z, doc: doc}
+}
 
 // Search finds what matches q among the entries the subject may read. Words
 // are ANDed; every other character only separates words.
@@ -176,18 +189,9 @@ func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, 
 		}
 		f.After = n
 	}
-	if sub.Court != "" {
-		if f.Court != "" && f.Court != sub.Court {
-			return Page{Items: []Result{}}, nil
-		}
-		f.Court = sub.Court
-	}
-	if err := authz.May(sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: f.Court}); err != nil {
-		return Page{}, fmt.Errorf("search: %w", err)
-	}
 	want := f.Limit
 	f.Limit++
-	hits, err := s.store.SearchEntries(ctx, sub.Tenant, f)
+	hits, err := s.hits(ctx, sub, f)
 	if err != nil {
 		return Page{}, fmt.Errorf("search: %w", err)
 	}
@@ -198,15 +202,10 @@ func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, 
 	}
 	var an Analyzer // the hits share much of their vocabulary
 	for _, h := range hits {
-		a := authz.ReadCase
-		if h.Kind == KindDocument {
-			a = authz.ReadDocument
-		}
-		if err := authz.May(sub, a, authz.Resource{Tenant: h.Tenant, Court: h.Court}); err != nil {
-			if errors.Is(err, errs.ErrNotFound) || errors.Is(err, errs.ErrForbidden) {
-				continue
-			}
+		if ok, err := s.may(ctx, sub, h); err != nil {
 			return Page{}, fmt.Errorf("search: %w", err)
+		} else if !ok {
+			continue
 		}
 		text := h.Text
 		if h.Kind == KindDocument {
@@ -226,6 +225,68 @@ func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, 
 			Aktenzeichen: h.Aktenzeichen, Title: h.Title, Snippet: an.Snippet(text, terms), Date: h.Date})
 	}
 	return page, nil
+}
+
+// hits runs the query where the subject may look: court staff in their
+// tenant (and court), everybody else in the proceedings they are related
+// to, tenant by tenant, merged in the result order.
+func (s *Search) hits(ctx context.Context, sub authz.Subject, f Filter) ([]Hit, error) {
+	if sub.Role.Staff() {
+		if sub.Court != "" {
+			if f.Court != "" && f.Court != sub.Court {
+				return nil, nil
+			}
+			f.Court = sub.Court
+		}
+		if err := s.z.May(ctx, sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: f.Court}); err != nil {
+			return nil, err
+		}
+		return s.store.SearchEntries(ctx, sub.Tenant, f)
+	}
+	reach, err := s.z.Reach(ctx, sub)
+	if err != nil {
+		return nil, err
+	}
+	byTenant := map[tenancy.ID][]akte.CaseID{}
+	for _, t := range reach {
+		if id := akte.CaseID(t.Case); !slices.Contains(byTenant[t.Tenant], id) {
+			byTenant[t.Tenant] = append(byTenant[t.Tenant], id)
+		}
+	}
+	var all []Hit
+	for t, cases := range byTenant {
+		tf := f
+		tf.Cases = cases
+		hs, err := s.store.SearchEntries(ctx, t, tf)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, hs...)
+	}
+	slices.SortFunc(all, func(a, b Hit) int { return cmp.Compare(b.Seq, a.Seq) })
+	return all[:min(len(all), f.Limit)], nil
+}
+
+// may decides whether the subject may open a hit. A document hit is first
+// decided as if the document were restricted, which needs no lookup; only
+// if that is refused is the document itself read, with its restriction.
+func (s *Search) may(ctx context.Context, sub authz.Subject, h Hit) (bool, error) {
+	r := authz.Resource{Tenant: h.Tenant, Court: h.Court, Case: string(h.Case)}
+	a := authz.ReadCase
+	if h.Kind == KindDocument {
+		a, r.Document, r.Restricted = authz.ReadDocument, string(h.Document), true
+	}
+	err := s.z.May(ctx, sub, a, r)
+	if err != nil && h.Kind == KindDocument && (errors.Is(err, errs.ErrNotFound) || errors.Is(err, errs.ErrForbidden)) {
+		_, err = s.doc(ctx, sub, h.Document)
+	}
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, errs.ErrNotFound) || errors.Is(err, errs.ErrForbidden) || errors.Is(err, errs.ErrGone):
+		return false, nil
+	}
+	return false, err
 }
 
 // caseText is the indexed text of a case's metadata.

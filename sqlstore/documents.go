@@ -90,10 +90,10 @@ func (d *DB) CommitDocument(ctx context.Context, doc akte.Document) (akte.Docume
 			pred = doc.Predecessor
 		}
 		_, err = d.txExec(ctx, tx, d.q(`INSERT INTO documents
-			(id, tenant, case_id, filename, content_type, size, sha256, blob, predecessor, version, class, created_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			(id, tenant, case_id, filename, content_type, size, sha256, blob, predecessor, version, class, restricted, created_at, created_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			doc.ID, doc.Tenant, doc.Case, doc.Filename, doc.ContentType, doc.Size, doc.SHA256[:], doc.Blob,
-			pred, doc.Version, doc.Class, d.ts(doc.CreatedAt), doc.CreatedBy)
+			pred, doc.Version, doc.Class, doc.Restricted, d.ts(doc.CreatedAt), doc.CreatedBy)
 		if err != nil {
 			// A unique violation here is a duplicate ID or a concurrent
 			// commit of another successor of the same predecessor.
@@ -161,12 +161,12 @@ func (d *DB) StaleUploads(ctx context.Context, before time.Time) ([]akte.Upload,
 }
 
 const documentColumns = `id, tenant, case_id, filename, content_type, size, sha256, blob,
-	COALESCE(predecessor, ''), version, class, created_at, created_by`
+	COALESCE(predecessor, ''), version, class, restricted, created_at, created_by`
 
 func scanDocument(row interface{ Scan(...any) error }) (akte.Document, error) {
 	var doc akte.Document
 	err := row.Scan(&doc.ID, &doc.Tenant, &doc.Case, &doc.Filename, &doc.ContentType, &doc.Size,
-		hashCol{&doc.SHA256}, &doc.Blob, &doc.Predecessor, &doc.Version, &doc.Class, timeCol{&doc.CreatedAt}, &doc.CreatedBy)
+		hashCol{&doc.SHA256}, &doc.Blob, &doc.Predecessor, &doc.Version, &doc.Class, &doc.Restricted, timeCol{&doc.CreatedAt}, &doc.CreatedBy)
 	return doc, err
 }
 
@@ -198,7 +198,7 @@ func (d *DB) Documents(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]akte
 // a join across the two could not use the documents index.
 func (d *DB) CaseDocuments(ctx context.Context, t tenancy.ID, id akte.CaseID) (akte.Case, []akte.Document, error) {
 	rows, err := d.query(ctx, d.r, d.q(`SELECT `+prefixed("c.", caseColumns)+`, x.id, x.tenant, x.case_id, x.filename, x.content_type, x.size, x.sha256, x.blob,
-		COALESCE(x.predecessor, ''), x.version, x.class, x.created_at, x.created_by
+		COALESCE(x.predecessor, ''), x.version, x.class, x.restricted, x.created_at, x.created_by
 		FROM cases c JOIN documents x ON x.tenant = c.tenant
 		WHERE c.tenant = ? AND c.id = ? AND x.case_id = ? ORDER BY x.created_at, x.seq`), t, id, id)
 	if err != nil {
@@ -212,7 +212,7 @@ func (d *DB) CaseDocuments(ctx context.Context, t tenancy.ID, id akte.CaseID) (a
 		if err := rows.Scan(&c.ID, &c.Tenant, &c.Court, &c.Aktenzeichen.Department, &c.Aktenzeichen.Register,
 			&c.Aktenzeichen.Number, &c.Aktenzeichen.Year, &c.Subject, &c.Procedure, timeCol{&c.CreatedAt}, &c.CreatedBy,
 			&doc.ID, &doc.Tenant, &doc.Case, &doc.Filename, &doc.ContentType, &doc.Size,
-			hashCol{&doc.SHA256}, &doc.Blob, &doc.Predecessor, &doc.Version, &doc.Class, timeCol{&doc.CreatedAt}, &doc.CreatedBy); err != nil {
+			hashCol{&doc.SHA256}, &doc.Blob, &doc.Predecessor, &doc.Version, &doc.Class, &doc.Restricted, timeCol{&doc.CreatedAt}, &doc.CreatedBy); err != nil {
 			return akte.Case{}, nil, fmt.Errorf("documents of case %s: %w", id, err)
 		}
 		out = append(out, doc)

@@ -133,6 +133,12 @@ func (d *DB) SearchEntries(ctx context.Context, t tenancy.ID, f search.Filter) (
 		cond.WriteString(` AND e.court = ?`)
 		condArgs = append(condArgs, f.Court)
 	}
+	if len(f.Cases) > 0 {
+		cond.WriteString(` AND e.case_id IN (?` + strings.Repeat(", ?", len(f.Cases)-1) + `)`)
+		for _, c := range f.Cases {
+			condArgs = append(condArgs, c)
+		}
+	}
 	if f.Class != "" {
 		cond.WriteString(` AND d.class = ?`)
 		condArgs = append(condArgs, f.Class)

@@ -114,7 +114,10 @@ func parseInboxCursor(s string) (inboxCursor, error) {
 // the running Fristen are stored per proceeding with every event (see
 // Store.AppendEvent) and rebuilt from the histories by RebuildDerived.
 func (s *Service) Inbox(ctx context.Context, sub authz.Subject, q InboxQuery) (InboxPage, error) {
-	if err := authz.May(sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: sub.Court}); err != nil {
+	if !sub.Role.Staff() { // the inbox is the court's: outside users have none
+		return InboxPage{Items: []InboxItem{}}, nil
+	}
+	if err := s.cases.Authorizer().May(ctx, sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: sub.Court}); err != nil {
 		return InboxPage{}, fmt.Errorf("inbox: %w", err)
 	}
 	limit := q.Limit

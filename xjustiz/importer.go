@@ -116,7 +116,7 @@ func (im *Importer) Import(ctx context.Context, sub authz.Subject, p *Package, o
 		return res, fmt.Errorf("import %s: %w", p.Name, err)
 	}
 	res.Skipped = plan.skipped
-	if err := authz.May(sub, authz.ImportXJustiz, authz.Resource{Tenant: sub.Tenant, Court: plan.newCase.Court}); err != nil {
+	if err := im.svc.Authorizer().May(ctx, sub, authz.ImportXJustiz, authz.Resource{Tenant: sub.Tenant, Court: plan.newCase.Court}); err != nil {
 		if errors.Is(err, errs.ErrNotFound) { // a court-bound subject, another court: as akte.Service.CreateCase says it
 			return res, fmt.Errorf("import %s: %w: court %s is not one of your courts", p.Name, errs.ErrInvalid, plan.newCase.Court)
 		}

@@ -130,7 +130,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	api := httpapi.New(httpapi.Deps{
 		Akte: svc, Tokens: tokens, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
-		Search:    search.New(b.db, indexer.DocumentText),
+		Search:    search.New(b.db, indexer.DocumentText, svc.Authorizer(), svc.Document),
 		XJustiz:   xj,
 		Anonymize: anonymize,
 		Audit:     auditLog,
