@@ -44,6 +44,8 @@ type Entry struct {
 	Subject   string     // token or user id
 	Role      string     // the role the subject acted in
 	Court     string     // the subject's court, empty when not bound to one
+	User      string     // the person behind the subject (authz.Subject.User); empty for role tokens
+	Name      string     // the person's display name (authz.Subject.Name); empty for role tokens
 	Action    string     // e.g. document.read, document.create, case.read, event.append
 	Route     string     // method and route pattern, e.g. "GET /api/v1/documents/{id}"
 	Case      string     // case id, empty when none
@@ -54,31 +56,41 @@ type Entry struct {
 	RequestID string // X-Request-Id, to find the request in the server log
 }
 
-// entryFormat is the version of the encoding, stored in every entry as "v".
-const entryFormat = 1
+// The versions of the encoding, stored in every entry as "v". Version 2
+// adds the keys "name" and "user"; an entry without a person (both empty)
+// is encoded as version 1, so that every entry has exactly one canonical
+// encoding and the entries stored before version 2 still decode (and their
+// leaf hashes, taken over the stored bytes, still verify).
+const (
+	formatV1 = 1
+	formatV2 = 2
+)
 
 // timeLayout fixes the time to UTC with exactly six fractional digits.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 // wire is the canonical encoding. Its fields are in the byte order of their
-// JSON keys, so encoding/json writes the keys sorted; every key is always
-// present; there is no whitespace.
+// JSON keys, so encoding/json writes the keys sorted; every key of the
+// version is always present; there is no whitespace. Name and User are
+// pointers so that version 1 omits them and version 2 always has them.
 type wire struct {
-	Action    string `json:"action"`
-	Case      string `json:"case"`
-	Court     string `json:"court"`
-	Document  string `json:"document"`
-	DocSHA256 string `json:"document_sha256"`
-	Outcome   string `json:"outcome"`
-	RequestID string `json:"request_id"`
-	Role      string `json:"role"`
-	Route     string `json:"route"`
-	Seq       uint64 `json:"seq"`
-	Status    int    `json:"status"`
-	Subject   string `json:"subject"`
-	Tenant    string `json:"tenant"`
-	Time      string `json:"time"`
-	V         int    `json:"v"`
+	Action    string  `json:"action"`
+	Case      string  `json:"case"`
+	Court     string  `json:"court"`
+	Document  string  `json:"document"`
+	DocSHA256 string  `json:"document_sha256"`
+	Name      *string `json:"name,omitempty"`
+	Outcome   string  `json:"outcome"`
+	RequestID string  `json:"request_id"`
+	Role      string  `json:"role"`
+	Route     string  `json:"route"`
+	Seq       uint64  `json:"seq"`
+	Status    int     `json:"status"`
+	Subject   string  `json:"subject"`
+	Tenant    string  `json:"tenant"`
+	Time      string  `json:"time"`
+	User      *string `json:"user,omitempty"`
+	V         int     `json:"v"`
 }
 
 // Encode returns the canonical encoding of e: a JSON object with the keys
@@ -86,17 +98,23 @@ type wire struct {
 // route, seq, status, subject, tenant, time and v, in that (sorted) order,
 // with no whitespace; strings escaped as Go's encoding/json does (including
 // <, > and & as \u003c, \u003e, \u0026); time as UTC with six fractional
-// digits; v is the format version, 1. The leaf hash is HashLeaf(Encode(e)).
+// digits; v is the format version. When e names a person (User or Name
+// set), v is 2 and the keys name (after document_sha256) and user (after
+// time) are added; otherwise v is 1. The leaf hash is HashLeaf(Encode(e)).
 func Encode(e Entry) ([]byte, error) {
 	if err := e.validate(); err != nil {
 		return nil, err
 	}
-	return json.Marshal(wire{
+	w := wire{
 		Action: e.Action, Case: e.Case, Court: e.Court, Document: e.Document, DocSHA256: e.SHA256,
 		Outcome: string(e.Outcome), RequestID: e.RequestID, Role: e.Role, Route: e.Route, Seq: e.Seq,
 		Status: e.Status, Subject: e.Subject, Tenant: string(e.Tenant),
-		Time: e.Time.UTC().Truncate(time.Microsecond).Format(timeLayout), V: entryFormat,
-	})
+		Time: e.Time.UTC().Truncate(time.Microsecond).Format(timeLayout), V: formatV1,
+	}
+	if e.User != "" || e.Name != "" {
+		w.V, w.User, w.Name = formatV2, &e.User, &e.Name
+	}
+	return json.Marshal(w)
 }
 
 // Decode parses an encoding made by Encode. It refuses anything that is not
@@ -109,7 +127,7 @@ func Decode(data []byte) (Entry, error) {
 	if err := dec.Decode(&w); err != nil {
 		return Entry{}, fmt.Errorf("audit: decode entry: %w: %w", errs.ErrInvalid, err)
 	}
-	if w.V != entryFormat {
+	if w.V != formatV1 && w.V != formatV2 {
 		return Entry{}, fmt.Errorf("audit: decode entry: %w: format %d", errs.ErrInvalid, w.V)
 	}
 	t, err := time.Parse(timeLayout, w.Time)
@@ -119,6 +137,12 @@ func Decode(data []byte) (Entry, error) {
 	e := Entry{Seq: w.Seq, Time: t, Tenant: tenancy.ID(w.Tenant), Subject: w.Subject, Role: w.Role,
 		Court: w.Court, Action: w.Action, Route: w.Route, Case: w.Case, Document: w.Document,
 		SHA256: w.DocSHA256, Outcome: Outcome(w.Outcome), Status: w.Status, RequestID: w.RequestID}
+	if w.User != nil {
+		e.User = *w.User
+	}
+	if w.Name != nil {
+		e.Name = *w.Name
+	}
 	again, err := Encode(e)
 	if err != nil {
 		return Entry{}, fmt.Errorf("audit: decode entry: %w", err)

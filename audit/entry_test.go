@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +53,54 @@ func TestEncodeDecode(t *testing.T) {
 	for _, bad := range []Entry{{}, {Tenant: "DE-BY", Action: "x", Time: e.Time}, {Tenant: "DE-BY", Action: "x", Time: e.Time, Outcome: Allowed, SHA256: "ABC"}} {
 		if _, err := Encode(bad); err == nil {
 			t.Errorf("Encode(%+v) succeeded", bad)
+		}
+	}
+}
+
+// TestEncodeVersions: an entry that names a person is version 2 with the
+// keys name and user; one without stays version 1, byte for byte as entries
+// were stored before version 2, so that old logs still decode and verify.
+func TestEncodeVersions(t *testing.T) {
+	at := time.Date(2026, 11, 27, 12, 55, 1, 123456000, time.UTC)
+	staff := Entry{Seq: 3, Time: at, Tenant: "DE-BY", Subject: "tok_1", Role: "richter", Court: "D2601",
+		Action: "case.read", Route: "GET /api/v1/cases/{id}", Case: "c1", Outcome: Allowed, Status: 200}
+	v1 := `{"action":"case.read","case":"c1","court":"D2601","document":"","document_sha256":"","outcome":"allowed",` +
+		`"request_id":"","role":"richter","route":"GET /api/v1/cases/{id}","seq":3,"status":200,"subject":"tok_1",` +
+		`"tenant":"DE-BY","time":"2026-11-27T12:55:01.123456Z","v":1}`
+	person := staff
+	person.Role, person.Court, person.User, person.Name = "rechtsanwalt", "", "u-42", "Dr. Anna Müller"
+	v2 := `{"action":"case.read","case":"c1","court":"","document":"","document_sha256":"","name":"Dr. Anna Müller",` +
+		`"outcome":"allowed","request_id":"","role":"rechtsanwalt","route":"GET /api/v1/cases/{id}","seq":3,"status":200,` +
+		`"subject":"tok_1","tenant":"DE-BY","time":"2026-11-27T12:55:01.123456Z","user":"u-42","v":2}`
+	userOnly := staff
+	userOnly.User = "u-7"
+	for _, tt := range []struct {
+		e    Entry
+		want string
+	}{{staff, v1}, {person, v2}, {userOnly, ""}} {
+		got, err := Encode(tt.e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.want != "" && string(got) != tt.want {
+			t.Errorf("Encode =\n%s\nwant\n%s", got, tt.want)
+		}
+		back, err := Decode(got)
+		if err != nil {
+			t.Fatalf("Decode(%s) = %v", got, err)
+		}
+		if diff := cmp.Diff(tt.e, back); diff != "" {
+			t.Errorf("Decode mismatch (-want +got):\n%s", diff)
+		}
+	}
+	for _, bad := range []string{
+		v1[:len(v1)-6] + `"user":"","v":2}`,                     // version 2 without a person: not canonical
+		v1[:len(v1)-6] + `"user":"u","v":1}`,                    // user in version 1
+		v2[:len(v2)-6] + `"v":1}`,                               // version 1 with a person
+		strings.Replace(v2, `"name":"Dr. Anna Müller",`, "", 1), // version 2 without name
+	} {
+		if _, err := Decode([]byte(bad)); err == nil {
+			t.Errorf("Decode(%s) succeeded", bad)
 		}
 	}
 }

@@ -41,6 +41,27 @@ type Store interface {
 	Checkpoints(ctx context.Context, t tenancy.ID) ([]Checkpoint, error)
 	// LatestCheckpoint returns t's checkpoint of the largest size; none: errs.ErrNotFound.
 	LatestCheckpoint(ctx context.Context, t tenancy.ID) (Checkpoint, error)
+	// AuditRefs returns the entries of t that q selects, with their stored
+	// encodings, in the order q asks for; none is an empty list. An entry
+	// names a case when its case is the case or it names a document of the
+	// case (resolved when the entry is appended).
+	AuditRefs(ctx context.Context, t tenancy.ID, q RefQuery) ([]Stored, error)
+}
+
+// RefQuery selects the entries that name one case or one document.
+type RefQuery struct {
+	Case        string // entries about this case or any of its documents
+	Document    string // entries about this document; one of Case and Document is set
+	AllowedOnly bool   // only entries with outcome Allowed
+	Before      uint64 // only entries with a smaller sequence number; 0: no bound
+	Oldest      bool   // oldest first; default newest first
+	Limit       int
+}
+
+// Stored is an entry as stored: its sequence number and exact encoding.
+type Stored struct {
+	Seq  uint64
+	Data []byte
 }
 
 // Appender records entries. httpapi depends on this, not on Log.
@@ -247,123 +268,19 @@ func (l *Log) checkSize(ctx context.Context, t tenancy.ID, size uint64) error {
 	return nil
 }
 
-// Problem is one finding of Verify.
-type Problem struct {
-	Seq    uint64 // the entry concerned; for checkpoints, the checkpoint's size
-	Detail string
-}
-
-// Report is the result of Verify.
-type Report struct {
-	Tenant      tenancy.ID
-	Entries     uint64
-	Root        Hash   // recomputed from the stored entries
-	Checkpoints int    // checkpoints checked
-	Signed      uint64 // size of the largest checkpoint: entries beyond it are not yet covered by a signature
-	Problems    []Problem
-}
-
-// OK reports whether nothing was found.
-func (r Report) OK() bool { return len(r.Problems) == 0 }
-
-// Verify recomputes t's tree from the stored entries (not from the stored
-// leaf hashes or nodes) and checks: that sequence numbers run 0, 1, 2, …;
-// that every entry decodes canonically, names t and its own sequence
-// number, and matches its stored leaf hash; that every stored complete
-// subtree hash matches the recomputed one; and that every checkpoint is
-// signed by pub and has the recomputed root at its size. Findings go into
-// the report; an error means the check could not run.
-func Verify(ctx context.Context, st Store, t tenancy.ID, pub []byte) (Report, error) {
-	rep := Report{Tenant: t}
-	cps, err := st.Checkpoints(ctx, t)
+// About returns the entries of t that q selects, decoded. An entry that
+// does not decode is an error: the log was altered (audit verify names it).
+func (l *Log) About(ctx context.Context, t tenancy.ID, q RefQuery) ([]Entry, error) {
+	recs, err := l.store.AuditRefs(ctx, t, q)
 	if err != nil {
-		return rep, fmt.Errorf("audit: verify: %w", err)
+		return nil, fmt.Errorf("audit: %w", err)
 	}
-	roots := map[uint64]Hash{0: EmptyRoot}
-	want := map[uint64]bool{}
-	for _, c := range cps {
-		want[c.Size] = true
-	}
-	var b Builder
-	const batch = 4096
-	var ids []NodeID
-	var hashes []Hash
-	flush := func() error {
-		if len(ids) == 0 {
-			return nil
-		}
-		got, err := st.AuditNodes(ctx, t, ids)
-		if err != nil && !errors.Is(err, errs.ErrNotFound) {
-			return err
-		}
-		for i, id := range ids {
-			if err != nil || got[i] != hashes[i] {
-				rep.Problems = append(rep.Problems, Problem{Seq: (id.Index+1)<<id.Level - 1,
-					Detail: fmt.Sprintf("stored subtree hash %s does not match the entries", id)})
-			}
-		}
-		ids, hashes = ids[:0], hashes[:0]
-		return nil
-	}
-	err = st.AuditEntries(ctx, t, func(seq uint64, leaf Hash, data []byte) error {
-		if seq != b.Size() {
-			rep.Problems = append(rep.Problems, Problem{Seq: b.Size(), Detail: fmt.Sprintf("missing or reordered: found sequence number %d", seq)})
-			return errStop
-		}
-		e, err := Decode(data)
-		switch {
-		case err != nil:
-			rep.Problems = append(rep.Problems, Problem{Seq: seq, Detail: err.Error()})
-		case e.Seq != seq || e.Tenant != t:
-			rep.Problems = append(rep.Problems, Problem{Seq: seq, Detail: fmt.Sprintf("entry names tenant %s, sequence %d", e.Tenant, e.Seq)})
-		}
-		h := HashLeaf(data)
-		if h != leaf {
-			rep.Problems = append(rep.Problems, Problem{Seq: seq, Detail: "entry does not match its stored leaf hash (altered)"})
-		}
-		// The largest subtree the leaf completes covers the smaller ones.
-		if done := b.Add(h); len(done) > 0 {
-			top := done[len(done)-1]
-			ids = append(ids, top.ID)
-			hashes = append(hashes, top.Hash)
-		}
-		if len(ids) >= batch {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		if want[b.Size()] {
-			roots[b.Size()] = b.Root()
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errStop) {
-		return rep, fmt.Errorf("audit: verify: %w", err)
-	}
-	if err := flush(); err != nil {
-		return rep, fmt.Errorf("audit: verify: %w", err)
-	}
-	rep.Entries, rep.Root = b.Size(), b.Root()
-	for _, c := range cps {
-		rep.Checkpoints++
-		rep.Signed = max(rep.Signed, c.Size)
-		if err := VerifyCheckpoint(c, pub); err != nil {
-			rep.Problems = append(rep.Problems, Problem{Seq: c.Size, Detail: err.Error()})
-			continue
-		}
-		if c.Tenant != t {
-			rep.Problems = append(rep.Problems, Problem{Seq: c.Size, Detail: fmt.Sprintf("checkpoint of size %d names tenant %s", c.Size, c.Tenant)})
-			continue
-		}
-		r, ok := roots[c.Size]
-		switch {
-		case !ok:
-			rep.Problems = append(rep.Problems, Problem{Seq: c.Size, Detail: fmt.Sprintf("checkpoint of size %d, but only %d entries are stored (entries removed)", c.Size, b.Size())})
-		case r != c.Root:
-			rep.Problems = append(rep.Problems, Problem{Seq: c.Size, Detail: fmt.Sprintf("checkpoint of size %d: signed root differs from the root recomputed from the entries", c.Size)})
+	out := make([]Entry, len(recs))
+	for i, r := range recs {
+		if out[i], err = Decode(r.Data); err != nil {
+			// Not ErrInvalid: the request was fine, the store is not.
+			return nil, fmt.Errorf("audit: stored entry %s/%d does not decode (run audit verify): %s", t, r.Seq, err.Error())
 		}
 	}
-	return rep, nil
+	return out, nil
 }
-
-var errStop = errors.New("stop")

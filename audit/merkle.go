@@ -167,6 +167,31 @@ func InclusionProofAndRoot(index, size uint64, read NodeReader) ([]Hash, Hash, e
 	return o.proof, o.root, err
 }
 
+// InclusionProofsAndRoot returns the audit paths of several leaves in the
+// tree of the given size, and its root, in one read of the nodes.
+func InclusionProofsAndRoot(indexes []uint64, size uint64, read NodeReader) ([][]Hash, Hash, error) {
+	for _, i := range indexes {
+		if i >= size {
+			return nil, Hash{}, fmt.Errorf("audit: inclusion proof: leaf %d not in tree of size %d", i, size)
+		}
+	}
+	if size == 0 {
+		return nil, EmptyRoot, nil
+	}
+	type out struct {
+		proofs [][]Hash
+		root   Hash
+	}
+	o, err := run(read, func(p planner) out {
+		o := out{proofs: make([][]Hash, len(indexes)), root: p.mth(0, size)}
+		for k, i := range indexes {
+			o.proofs[k] = p.path(i, 0, size)
+		}
+		return o
+	})
+	return o.proofs, o.root, err
+}
+
 // ConsistencyProofAndRoots is ConsistencyProof with the roots of both sizes, in one read of the nodes.
 func ConsistencyProofAndRoots(from, to uint64, read NodeReader) (proof []Hash, fromRoot, toRoot Hash, err error) {
 	if from > to {

@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -14,9 +15,11 @@ import (
 	"strings"
 	"time"
 
+	"justizcloud/akte"
 	"justizcloud/audit"
 	"justizcloud/authz"
 	"justizcloud/errs"
+	"justizcloud/tenancy"
 )
 
 // auditActions names the audit action of every route that touches case
@@ -46,6 +49,8 @@ var auditActions = map[string]string{
 	"GET /api/v1/search":                           "search",
 	"GET /api/v1/documents/{id}":                   "document.read",
 	"GET /api/v1/documents/{id}/content":           "document.content.read",
+	"GET /api/v1/documents/{id}/proof":             "document.proof.read",
+	"GET /api/v1/cases/{id}/access-log":            "case.access_log.read",
 }
 
 // auditCaptureLimit bounds the response bytes kept to find ids and hashes.
@@ -65,9 +70,13 @@ func (s *Server) recordAudit(method, pattern string, next http.HandlerFunc) http
 	if method == http.MethodGet || method == http.MethodHead {
 		return func(w http.ResponseWriter, r *http.Request) {
 			cw := &auditCapture{ResponseWriter: w, status: http.StatusOK, keep: pattern == "/api/v1/documents/{id}"}
+			r = withAuditNote(r)
 			defer s.auditPanic(r, action, route)
 			next(cw, r)
 			e := s.auditEntry(r, action, route, cw.status, w.Header(), cw.body.Bytes())
+			if !s.auditTenant(r, &e) {
+				return
+			}
 			if _, err := s.deps.Audit.Append(r.Context(), e); err != nil {
 				s.log.ErrorContext(r.Context(), "audit append failed; read answered anyway", "err", err, "entry", fmt.Sprintf("%+v", e))
 			}
@@ -75,6 +84,7 @@ func (s *Server) recordAudit(method, pattern string, next http.HandlerFunc) http
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		bw := &auditBuffer{ResponseWriter: w, header: http.Header{}}
+		r = withAuditNote(r)
 		defer s.auditPanic(r, action, route)
 		next(bw, r)
 		status := bw.status
@@ -82,6 +92,10 @@ func (s *Server) recordAudit(method, pattern string, next http.HandlerFunc) http
 			status = 499 // the handler gave up without an answer: the client went away
 		}
 		e := s.auditEntry(r, action, route, status, bw.header, bw.body.Bytes())
+		if !s.auditTenant(r, &e) {
+			bw.flush(w)
+			return
+		}
 		if _, err := s.deps.Audit.Append(r.Context(), e); err != nil {
 			s.log.ErrorContext(r.Context(), "audit append failed; write answered 500", "err", err, "entry", fmt.Sprintf("%+v", e))
 			writeError(w, r, s.log, fmt.Errorf("audit append: %w", err))
@@ -103,6 +117,9 @@ func (s *Server) auditPanic(r *http.Request, action, route string) {
 		status = 499
 	}
 	e := s.auditEntry(r, action, route, status, http.Header{}, nil)
+	if !s.auditTenant(r, &e) {
+		panic(p)
+	}
 	if _, err := s.deps.Audit.Append(r.Context(), e); err != nil {
 		s.log.ErrorContext(r.Context(), "audit append failed after a panic", "err", err, "entry", fmt.Sprintf("%+v", e))
 	}
@@ -113,6 +130,7 @@ func (s *Server) auditPanic(r *http.Request, action, route string) {
 func (s *Server) auditEntry(r *http.Request, action, route string, status int, h http.Header, body []byte) audit.Entry {
 	sub := subject(r)
 	e := audit.Entry{Tenant: sub.Tenant, Subject: sub.ID, Role: string(sub.Role), Court: string(sub.Court),
+		User: sub.User, Name: sub.Name,
 		Action: action, Route: route, Outcome: audit.OutcomeOf(status), Status: status, RequestID: requestID(r.Context())}
 	_, pattern, _ := strings.Cut(route, " ")
 	switch {
@@ -144,7 +162,78 @@ func (s *Server) auditEntry(r *http.Request, action, route string, status int, h
 			}
 		}
 	}
+	if n := auditNoteOf(r); n != nil && status < 400 {
+		if n.tenant != "" {
+			e.Tenant = n.tenant
+		}
+		if e.Case == "" {
+			e.Case = n.caseID
+		}
+		if e.SHA256 == "" {
+			e.SHA256 = n.sha256
+		}
+	}
 	return e
+}
+
+// auditTenant makes sure e goes into a tenant's log. Court staff act within
+// their tenant, whose log holds their entries. A subject of no tenant (a
+// lawyer, an authority, a citizen) is recorded in the log of the tenant
+// that owns the case or document it reached, found with the subject's own
+// rights; when it reached none (a refused request for an object it may not
+// see), there is no tenant whose log could hold the entry: it is written to
+// the server log at level WARN instead, and auditTenant reports false.
+func (s *Server) auditTenant(r *http.Request, e *audit.Entry) bool {
+	if e.Tenant != "" {
+		return true
+	}
+	if e.Outcome == audit.Allowed && s.deps.Akte != nil {
+		sub := subject(r)
+		switch {
+		case e.Case != "":
+			if c, err := s.deps.Akte.Case(r.Context(), sub, akte.CaseID(e.Case)); err == nil {
+				e.Tenant = c.Tenant
+			}
+		case e.Document != "":
+			if d, err := s.deps.Akte.Document(r.Context(), sub, akte.DocumentID(e.Document)); err == nil {
+				e.Tenant, e.Case = d.Tenant, string(d.Case)
+			}
+		}
+	}
+	if e.Tenant == "" {
+		s.log.WarnContext(r.Context(), "audit: request of a subject without a tenant reached no tenant's object; not in any audit log", "entry", fmt.Sprintf("%+v", *e))
+		return false
+	}
+	return true
+}
+
+// auditNote is what a handler tells the audit hook about the object of its
+// request, when neither the path nor the answer says it: the tenant that
+// owns the object (whose log gets the entry), its case, and the document's
+// SHA-256. It is read only for successful requests.
+type auditNote struct {
+	tenant tenancy.ID
+	caseID string
+	sha256 string
+}
+
+type auditNoteKey struct{}
+
+func withAuditNote(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), auditNoteKey{}, &auditNote{}))
+}
+
+func auditNoteOf(r *http.Request) *auditNote {
+	n, _ := r.Context().Value(auditNoteKey{}).(*auditNote)
+	return n
+}
+
+// noteAudit records the object of the request for its audit entry; it
+// does nothing on a route that is not recorded.
+func noteAudit(r *http.Request, t tenancy.ID, caseID, sha256 string) {
+	if n := auditNoteOf(r); n != nil {
+		n.tenant, n.caseID, n.sha256 = t, caseID, sha256
+	}
 }
 
 func isSHA256Hex(s string) bool {

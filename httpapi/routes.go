@@ -45,6 +45,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/search", true, s.search},
 		{"GET", "/api/v1/documents/{id}", true, s.getDocument},
 		{"GET", "/api/v1/documents/{id}/content", true, s.getContent},
+		{"GET", "/api/v1/documents/{id}/proof", true, s.getDocumentProof},
+		{"GET", "/api/v1/cases/{id}/access-log", true, s.getAccessLog},
 		{"POST", "/api/v1/xjustiz/messages", true, s.importXJustiz},
 		{"GET", "/api/v1/cases/{id}/xjustiz", true, s.exportXJustiz},
 		{"POST", "/api/v1/services/anonymize", true, s.anonymize},

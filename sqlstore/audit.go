@@ -76,6 +76,15 @@ func (d *DB) appendAuditEntry(ctx context.Context, tx *sql.Tx, e audit.Entry) er
 		e.Tenant, int64(e.Seq), leaf[:], data, d.ts(e.Time)); err != nil {
 		return fmt.Errorf("insert entry %s/%d: %w", e.Tenant, e.Seq, classify(err))
 	}
+	if e.Case != "" || e.Document != "" {
+		// An entry that names only a document (a download) is filed under
+		// the document's case, so that the case's access log shows it.
+		if _, err := d.txExec(ctx, tx, d.q(`INSERT INTO audit_refs (tenant, seq, case_id, document, outcome)
+			VALUES (?, ?, COALESCE(NULLIF(CAST(? AS TEXT), ''), (SELECT case_id FROM documents WHERE tenant = ? AND id = ?), ''), ?, ?)`),
+			e.Tenant, int64(e.Seq), e.Case, e.Tenant, e.Document, e.Document, string(e.Outcome)); err != nil {
+			return fmt.Errorf("insert refs of entry %s/%d: %w", e.Tenant, e.Seq, classify(err))
+		}
+	}
 	right := leaf
 	for _, id := range audit.CompletedBy(e.Seq) {
 		var left audit.Hash
@@ -271,4 +280,62 @@ func (d *DB) checkpoints(ctx context.Context, t tenancy.ID, order string) ([]aud
 		return nil, fmt.Errorf("checkpoints (%s): %w", t, err)
 	}
 	return out, nil
+}
+
+// AuditRefs implements audit.Store.
+func (d *DB) AuditRefs(ctx context.Context, t tenancy.ID, q audit.RefQuery) ([]audit.Stored, error) {
+	col, val := "r.case_id", q.Case
+	if q.Document != "" {
+		col, val = "r.document", q.Document
+	}
+	if val == "" {
+		return nil, fmt.Errorf("audit refs (%s): %w: no case or document", t, errs.ErrInvalid)
+	}
+	where, args := `r.tenant = ? AND `+col+` = ?`, []any{t, val}
+	if q.AllowedOnly {
+		where += ` AND r.outcome = 'allowed'`
+	}
+	if q.Before > 0 {
+		where, args = where+` AND r.seq < ?`, append(args, int64(q.Before))
+	}
+	order := "DESC"
+	if q.Oldest {
+		order = "ASC"
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := d.query(ctx, d.r, d.q(`SELECT e.seq, e.entry FROM audit_refs r
+		JOIN audit_entries e ON e.tenant = r.tenant AND e.seq = r.seq
+		WHERE `+where+` ORDER BY r.seq `+order+` LIMIT ?`), append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("audit refs (%s): %w", t, err)
+	}
+	defer rows.Close()
+	out := []audit.Stored{}
+	for rows.Next() {
+		var s audit.Stored
+		var seq int64
+		if err := rows.Scan(&seq, &s.Data); err != nil {
+			return nil, fmt.Errorf("audit refs (%s): %w", t, err)
+		}
+		s.Seq = uint64(seq)
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("audit refs (%s): %w", t, err)
+	}
+	return out, nil
+}
+
+// Tombstoned reports whether document id of tenant t was destroyed under
+// the retention rules (audit verify tells that apart from a removed row).
+func (d *DB) Tombstoned(ctx context.Context, t tenancy.ID, id string) (bool, error) {
+	var n int
+	err := d.queryRow(ctx, d.r, d.q(`SELECT COUNT(*) FROM tombstones WHERE tenant = ? AND document_id = ?`), t, id).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("tombstone of %s: %w", id, err)
+	}
+	return n > 0, nil
 }
