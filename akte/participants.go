@@ -6,6 +6,7 @@ package akte
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"time"
 
@@ -28,7 +29,12 @@ type Participant struct {
 	Name       string
 	Address    string
 	Represents ParticipantID // for a Prozessbevollmächtigter: the party represented
-	CreatedAt  time.Time
+	// Account links the participant to a user or organisation
+	// (authz.UserRef, authz.OrgRef): while the participant is on record,
+	// that account may read the file (restricted documents excepted) and
+	// file documents.
+	Account   string
+	CreatedAt time.Time
 }
 
 // ParticipantRole is a role a participant can have, with its code in the
@@ -71,7 +77,10 @@ type NewParticipant struct {
 	Name       string
 	Address    string
 	Represents ParticipantID
+	Account    string // authz.UserRef or authz.OrgRef; empty: no account
 }
+
+var accountRE = regexp.MustCompile(`^(user|org):[A-Za-z0-9._~-]{1,100}$`)
 
 // checkParticipant validates in against the case's other participants.
 func checkParticipant(in NewParticipant, others []Participant, self ParticipantID) (NewParticipant, error) {
@@ -84,6 +93,9 @@ func checkParticipant(in NewParticipant, others []Participant, self ParticipantI
 	}
 	if in.Address, err = checkText("address", in.Address, 500, false); err != nil {
 		return in, err
+	}
+	if in.Account != "" && !accountRE.MatchString(in.Account) {
+		return in, fmt.Errorf("%w: field \"account\": %q is not user:ID or org:ID", errs.ErrInvalid, in.Account)
 	}
 	switch {
 	case role.Key == "prozessbevollmaechtigter" && in.Represents == "":
@@ -116,10 +128,11 @@ func (s *Service) AddParticipant(ctx context.Context, sub authz.Subject, id Case
 		return Participant{}, fmt.Errorf("add participant: %w", err)
 	}
 	p := Participant{ID: ParticipantID(pid.String()), Tenant: c.Tenant, Case: c.ID, Role: in.Role, Name: in.Name,
-		Address: in.Address, Represents: in.Represents, CreatedAt: s.now().UTC()}
+		Address: in.Address, Represents: in.Represents, Account: in.Account, CreatedAt: s.now().UTC()}
 	if err := s.store.AddParticipant(ctx, p); err != nil {
 		return Participant{}, fmt.Errorf("add participant: %w", err)
 	}
+	s.z.Forget(string(p.Case))
 	s.changed(p.Tenant, p.Case, "")
 	return p, nil
 }
@@ -141,10 +154,11 @@ func (s *Service) UpdateParticipant(ctx context.Context, sub authz.Subject, id C
 	if r, _ := participantRole(in.Role); !r.Party && representedBy(others, pid) {
 		return Participant{}, fmt.Errorf("update participant: %w: %s is represented by counsel and must stay a party", errs.ErrConflict, pid)
 	}
-	p.Role, p.Name, p.Address, p.Represents = in.Role, in.Name, in.Address, in.Represents
+	p.Role, p.Name, p.Address, p.Represents, p.Account = in.Role, in.Name, in.Address, in.Represents, in.Account
 	if err := s.store.UpdateParticipant(ctx, p); err != nil {
 		return Participant{}, fmt.Errorf("update participant: %w", err)
 	}
+	s.z.Forget(string(p.Case))
 	s.changed(p.Tenant, p.Case, "")
 	return p, nil
 }
@@ -164,6 +178,7 @@ func (s *Service) RemoveParticipant(ctx context.Context, sub authz.Subject, id C
 	if err := s.store.RemoveParticipant(ctx, c.Tenant, c.ID, pid); err != nil {
 		return fmt.Errorf("remove participant: %w", err)
 	}
+	s.z.Forget(string(c.ID))
 	s.changed(c.Tenant, c.ID, "")
 	return nil
 }

@@ -40,6 +40,7 @@ type Service struct {
 	maxUpload int64
 	changed   func(tenancy.ID, CaseID, DocumentID)
 	z         *authz.Authorizer
+	accounts  AccountLookup
 }
 
 // Options configure a Service.
@@ -57,6 +58,9 @@ type Options struct {
 	// Authorizer decides every request; nil: one over the store's relation
 	// tuples. Services that share a store should share one (Authorizer()).
 	Authorizer *authz.Authorizer
+	// Accounts resolves user accounts for judge assignments and grants;
+	// nil: those are refused.
+	Accounts AccountLookup
 }
 
 // NewService returns a service over the given stores.
@@ -80,7 +84,7 @@ func NewService(st Store, blobs blob.Store, cat *tenancy.Catalog, o Options) *Se
 		o.Authorizer = authz.NewAuthorizer(st, o.Now, 0)
 	}
 	return &Service{store: st, blobs: blobs, cat: cat, now: o.Now, log: o.Logger, maxUpload: o.MaxUpload, class: o.DocumentClass,
-		changed: o.Changed, z: o.Authorizer}
+		changed: o.Changed, z: o.Authorizer, accounts: o.Accounts}
 }
 
 // Authorizer is the decision point the service asks; other services over
@@ -291,6 +295,9 @@ type NewDocument struct {
 	SHA256      []byte
 	Predecessor DocumentID // set when this is a new version of an existing document
 	Class       string     // Dokumentklasse, optional
+	// Restricted files the document as restricted (a Sonderheft): only
+	// court staff and the judge see it. Needs authz.RestrictDocument.
+	Restricted bool
 }
 
 // AddDocument streams a document into the encrypted store and files it in the
@@ -300,6 +307,11 @@ func (s *Service) AddDocument(ctx context.Context, sub authz.Subject, in NewDocu
 	c, err := s.caseFor(ctx, sub, in.Case, authz.AddDocument)
 	if err != nil {
 		return Document{}, fmt.Errorf("add document: %w", err)
+	}
+	if in.Restricted {
+		if err := s.z.May(ctx, sub, authz.RestrictDocument, CaseResource(c)); err != nil {
+			return Document{}, fmt.Errorf("add document: restricted: %w", err)
+		}
 	}
 	ct, err := NormalizeContentType(in.ContentType)
 	if err != nil {
@@ -354,6 +366,7 @@ func (s *Service) AddDocument(ctx context.Context, sub authz.Subject, in NewDocu
 		Blob:        key.Name,
 		Predecessor: in.Predecessor,
 		Class:       in.Class,
+		Restricted:  in.Restricted,
 		CreatedAt:   s.now().UTC(),
 		CreatedBy:   sub.ID,
 	})

@@ -94,6 +94,8 @@ const (
 	ManageHold Action = "case.hold"
 	// ManageWiedervorlagen sets resubmission dates on a case and marks them done.
 	ManageWiedervorlagen Action = "wiedervorlage.manage"
+	// RestrictDocument files a document as restricted (see Resource.Restricted).
+	RestrictDocument Action = "document.restrict"
 	// AssignJudge assigns the judge of a proceeding.
 	AssignJudge Action = "case.assign"
 	// ManageAccess grants and revokes Akteneinsicht and shares a
@@ -132,6 +134,7 @@ var staffActions = map[Action][]Role{
 	ReadDocument:         {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin, Leser},
 	CreateCase:           {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
 	AddDocument:          {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
+	RestrictDocument:     {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
 	ManageParticipants:   {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
 	ManageHold:           {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
 	ManageWiedervorlagen: {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
@@ -186,7 +189,7 @@ func relationActions(rel Relation, role Role) []Action {
 	switch rel {
 	case JudgeOf:
 		if role == Richter {
-			return []Action{ReadCase, ReadDocument, AddDocument, ManageParticipants, ManageWiedervorlagen, ManageAccess}
+			return []Action{ReadCase, ReadDocument, AddDocument, RestrictDocument, ManageParticipants, ManageWiedervorlagen, ManageAccess}
 		}
 	case PartyOf:
 		return []Action{ReadCase, ReadDocument, AddDocument}

@@ -37,6 +37,11 @@ func (s *Server) addDocument(w http.ResponseWriter, r *http.Request) {
 		}
 		filename = params["filename"] // mime decodes filename* (RFC 2231/8187) into this key too
 	}
+	restricted, err := boolParam(r.URL.Query().Get("restricted"))
+	if err != nil {
+		writeError(w, r, s.log, fmt.Errorf("parameter \"restricted\": %w", err))
+		return
+	}
 	d, err := s.deps.Akte.AddDocument(r.Context(), subject(r), akte.NewDocument{
 		Case:        akte.CaseID(r.PathValue("id")),
 		Filename:    filename,
@@ -45,6 +50,7 @@ func (s *Server) addDocument(w http.ResponseWriter, r *http.Request) {
 		SHA256:      digest,
 		Predecessor: akte.DocumentID(r.URL.Query().Get("predecessor")),
 		Class:       r.URL.Query().Get("class"),
+		Restricted:  restricted,
 	})
 	if err != nil {
 		if statusOf(err) == http.StatusRequestEntityTooLarge {

@@ -74,11 +74,12 @@ type documentDTO struct {
 	Version     int       `json:"version"`
 	Predecessor *string   `json:"predecessor"`
 	Class       string    `json:"class"`
+	Restricted  bool      `json:"restricted"`
 }
 
 func toDocument(d akte.Document) documentDTO {
 	out := documentDTO{ID: string(d.ID), Case: string(d.Case), SHA256: hex.EncodeToString(d.SHA256[:]),
-		Size: d.Size, Filename: d.Filename, ContentType: d.ContentType, CreatedAt: d.CreatedAt, Version: d.Version, Class: d.Class}
+		Size: d.Size, Filename: d.Filename, ContentType: d.ContentType, CreatedAt: d.CreatedAt, Version: d.Version, Class: d.Class, Restricted: d.Restricted}
 	if d.Predecessor != "" {
 		p := string(d.Predecessor)
 		out.Predecessor = &p

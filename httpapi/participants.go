@@ -17,6 +17,7 @@ type participantInDTO struct {
 	Name       string `json:"name"`
 	Address    string `json:"address"`
 	Represents string `json:"represents"`
+	Account    string `json:"account"`
 }
 
 type participantDTO struct {
@@ -27,11 +28,12 @@ type participantDTO struct {
 	Name       string    `json:"name"`
 	Address    string    `json:"address,omitempty"`
 	Represents *string   `json:"represents"`
+	Account    string    `json:"account,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
 }
 
 func toParticipant(p akte.Participant) participantDTO {
-	out := participantDTO{ID: string(p.ID), Case: string(p.Case), Role: p.Role, Name: p.Name, Address: p.Address, CreatedAt: p.CreatedAt}
+	out := participantDTO{ID: string(p.ID), Case: string(p.Case), Role: p.Role, Name: p.Name, Address: p.Address, Account: p.Account, CreatedAt: p.CreatedAt}
 	for _, r := range akte.ParticipantRoles() {
 		if r.Key == p.Role {
 			out.RoleCode = r.Code
@@ -45,7 +47,7 @@ func toParticipant(p akte.Participant) participantDTO {
 }
 
 func (in participantInDTO) domain() akte.NewParticipant {
-	return akte.NewParticipant{Role: in.Role, Name: in.Name, Address: in.Address, Represents: akte.ParticipantID(in.Represents)}
+	return akte.NewParticipant{Role: in.Role, Name: in.Name, Address: in.Address, Represents: akte.ParticipantID(in.Represents), Account: in.Account}
 }
 
 func decodeParticipant(w http.ResponseWriter, r *http.Request) (akte.NewParticipant, error) {

@@ -32,8 +32,10 @@ import (
 
 // Deps are the services the handlers call.
 type Deps struct {
-	Akte    *akte.Service
-	Tokens  *identity.Tokens
+	Akte   *akte.Service
+	Tokens *identity.Tokens
+	// Users manages accounts (/api/v1/users); nil: those endpoints answer 500.
+	Users   *identity.Users
 	Catalog *tenancy.Catalog
 	Fristen *frist.Calendar
 	// Verfahren runs proceedings; it also creates cases (with their procedure type).

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 // Copyright the Justizcloud authors.
 
-// Package identity authenticates callers. For now: API bearer tokens, which
-// are stored only as SHA-256 hashes. OIDC login comes later.
+// Package identity knows who is calling: user accounts (staff, lawyers,
+// authorities, citizens), their links to OpenID providers, and API bearer
+// tokens, which are stored only as SHA-256 hashes.
 package identity
 
 import (
@@ -42,12 +43,16 @@ type TokenStore interface {
 // Tokens issues and verifies API tokens.
 type Tokens struct {
 	store TokenStore
+	users *Users
 	now   func() time.Time
 }
 
-// NewTokens returns a token service over st.
-func NewTokens(st TokenStore, now func() time.Time) *Tokens {
-	return &Tokens{store: st, now: now}
+// NewTokens returns a token service over st. Tokens issued to a user
+// (Subject.User set) act as that user's current account, resolved through
+// users at every use, so that a disabled account's tokens stop at once; with
+// users nil they are refused.
+func NewTokens(st TokenStore, users *Users, now func() time.Time) *Tokens {
+	return &Tokens{store: st, users: users, now: now}
 }
 
 // Issue creates a token for sub and returns the secret, which is shown once and never stored.
@@ -94,5 +99,17 @@ func (ts *Tokens) Verify(ctx context.Context, secret string) (authz.Subject, err
 	if !t.ExpiresAt.IsZero() && !ts.now().Before(t.ExpiresAt) {
 		return authz.Subject{}, fmt.Errorf("token: expired: %w", errs.ErrUnauthenticated)
 	}
-	return t.Subject, nil
+	if t.Subject.User == "" {
+		return t.Subject, nil
+	}
+	if ts.users == nil {
+		return authz.Subject{}, fmt.Errorf("token: issued to a user, but accounts are not configured: %w", errs.ErrUnauthenticated)
+	}
+	u, err := ts.users.Active(ctx, t.Subject.User)
+	if err != nil {
+		return authz.Subject{}, fmt.Errorf("token: %w", err)
+	}
+	sub := u.Subject()
+	sub.ID = t.ID
+	return sub, nil
 }

@@ -34,7 +34,7 @@ func TestTokens(t *testing.T) {
 	ctx := context.Background()
 	db := mustStore(t)
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	ts := identity.NewTokens(db, func() time.Time { return now })
+	ts := identity.NewTokens(db, nil, func() time.Time { return now })
 	sub := authz.Subject{Tenant: "DE-BY", Role: authz.Geschaeftsstelle, Court: "D2601"}
 
 	secret, tok, err := ts.Issue(ctx, sub, "Geschäftsstelle 12", 0)

@@ -260,6 +260,15 @@ func (us *Users) Active(ctx context.Context, id string) (User, error) {
 	return u, nil
 }
 
+// SubjectOf is Active as the subject the user acts as (akte.AccountLookup).
+func (us *Users) SubjectOf(ctx context.Context, id string) (authz.Subject, error) {
+	u, err := us.Active(ctx, id)
+	if err != nil {
+		return authz.Subject{}, err
+	}
+	return u.Subject(), nil
+}
+
 // Claims are the verified facts an OpenID provider states about a person.
 type Claims struct {
 	Issuer        string

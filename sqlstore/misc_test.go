@@ -80,7 +80,7 @@ func testTokens(t *testing.T, newDSN func(t *testing.T) string) {
 	// The token service works end to end on the store; a token without
 	// expiry and court round-trips with zero values.
 	now := func() time.Time { return testTime }
-	ts := identity.NewTokens(db, now)
+	ts := identity.NewTokens(db, nil, now)
 	secret, issued, err := ts.Issue(ctx, authz.Subject{Tenant: "DE-NW", Role: authz.Landesadmin}, "admin", 0)
 	if err != nil {
 		t.Fatalf("Issue = %v", err)

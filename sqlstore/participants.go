@@ -15,8 +15,8 @@ import (
 // AddParticipant implements akte.Store.
 func (d *DB) AddParticipant(ctx context.Context, p akte.Participant) error {
 	p.CreatedAt = d.normTime(p.CreatedAt)
-	_, err := d.exec(ctx, d.w, d.q(`INSERT INTO case_participants (id, tenant, case_id, role, name, address, represents, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), p.ID, p.Tenant, p.Case, p.Role, p.Name, p.Address, p.Represents, d.ts(p.CreatedAt))
+	_, err := d.exec(ctx, d.w, d.q(`INSERT INTO case_participants (id, tenant, case_id, role, name, address, represents, account, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), p.ID, p.Tenant, p.Case, p.Role, p.Name, p.Address, p.Represents, p.Account, d.ts(p.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("add participant %s: %w", p.ID, classify(err))
 	}
@@ -25,8 +25,8 @@ func (d *DB) AddParticipant(ctx context.Context, p akte.Participant) error {
 
 // UpdateParticipant implements akte.Store.
 func (d *DB) UpdateParticipant(ctx context.Context, p akte.Participant) error {
-	res, err := d.exec(ctx, d.w, d.q(`UPDATE case_participants SET role = ?, name = ?, address = ?, represents = ?
-		WHERE tenant = ? AND case_id = ? AND id = ?`), p.Role, p.Name, p.Address, p.Represents, p.Tenant, p.Case, p.ID)
+	res, err := d.exec(ctx, d.w, d.q(`UPDATE case_participants SET role = ?, name = ?, address = ?, represents = ?, account = ?
+		WHERE tenant = ? AND case_id = ? AND id = ?`), p.Role, p.Name, p.Address, p.Represents, p.Account, p.Tenant, p.Case, p.ID)
 	return affectedOne(res, err, "update participant", string(p.ID))
 }
 
@@ -38,7 +38,7 @@ func (d *DB) RemoveParticipant(ctx context.Context, t tenancy.ID, c akte.CaseID,
 
 // Participants implements akte.Store.
 func (d *DB) Participants(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]akte.Participant, error) {
-	rows, err := d.query(ctx, d.r, d.q(`SELECT id, tenant, case_id, role, name, address, represents, created_at
+	rows, err := d.query(ctx, d.r, d.q(`SELECT id, tenant, case_id, role, name, address, represents, account, created_at
 		FROM case_participants WHERE tenant = ? AND case_id = ? ORDER BY created_at, id`), t, c)
 	if err != nil {
 		return nil, fmt.Errorf("participants of %s: %w", c, err)
@@ -47,7 +47,7 @@ func (d *DB) Participants(ctx context.Context, t tenancy.ID, c akte.CaseID) ([]a
 	out := []akte.Participant{}
 	for rows.Next() {
 		var p akte.Participant
-		if err := rows.Scan(&p.ID, &p.Tenant, &p.Case, &p.Role, &p.Name, &p.Address, &p.Represents, timeCol{&p.CreatedAt}); err != nil {
+		if err := rows.Scan(&p.ID, &p.Tenant, &p.Case, &p.Role, &p.Name, &p.Address, &p.Represents, &p.Account, timeCol{&p.CreatedAt}); err != nil {
 			return nil, fmt.Errorf("participants of %s: %w", c, err)
 		}
 		out = append(out, p)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"justizcloud/akte"
+	"justizcloud/authz"
 	"justizcloud/audit"
 	"justizcloud/frist"
 	"justizcloud/httpapi"
@@ -39,6 +40,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.BoolVar(&cfg.Demo, "demo", true, "seed demo cases and documents on first start")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
+	auditOn := fs.Bool("audit", true, "record every request on case data in the audit log (false is for benchmarks only: bench ingest measures the log's cost)")
 	if err := loadFlags(fs, args, getenv); err != nil {
 		return err
 	}
@@ -70,9 +72,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	indexed := make(chan struct{})
 	go func() { defer close(indexed); indexer.Run(ictx) }()
 	defer func() { icancel(); <-indexed }()
+	// The one decision point, shared by every service of this process.
+	authorizer := authz.NewAuthorizer(b.db, time.Now, 0)
+	users := identity.NewUsers(b.db, b.cat, authorizer, time.Now)
 	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: int64(cfg.MaxUpload), Logger: log,
 		DocumentClass: func(name string) bool { _, ok := verfahren.DocumentClassCode(name); return ok },
-		Changed:       indexer.Notify})
+		Changed:       indexer.Notify, Authorizer: authorizer, Accounts: users.SubjectOf})
 	procedures, err := verfahren.NewRegistry()
 	if err != nil {
 		return err
@@ -114,7 +119,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	tokens := identity.NewTokens(b.db, time.Now)
+	tokens := identity.NewTokens(b.db, users, time.Now)
 	// Every request on case data is recorded in the tenant's audit log; the
 	// checkpoint key lies beside the keyring and is created on first use.
 	auditSigner, err := audit.OpenFileSigner(cfg.auditKeyPath())
@@ -122,6 +127,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	auditLog := audit.NewLog(b.db, auditSigner, time.Now)
+	if !*auditOn {
+		log.Warn("audit log OFF: requests on case data are not recorded (--audit=false is for benchmarks only)")
+		auditLog = nil
+	}
 	if cfg.Demo {
 		if err := seedDemo(ctx, b.db, svc, log); err != nil {
 			return err
@@ -129,7 +138,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	api := httpapi.New(httpapi.Deps{
-		Akte: svc, Tokens: tokens, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
+		Akte: svc, Tokens: tokens, Users: users, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
 		Search:    search.New(b.db, indexer.DocumentText, svc.Authorizer(), svc.Document),
 		XJustiz:   xj,
 		Anonymize: anonymize,
