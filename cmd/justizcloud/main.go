@@ -43,6 +43,7 @@ Commands:
   serve     run the server (embedded default: SQLite and encrypted files under ./data)
   migrate   apply database migrations and seed reference data
   token     manage API tokens (token create …)
+  user      manage user accounts: create, list, disable, enable
   bench     run benchmarks: ingest, seed, read, anon, xjustiz
   frist     compute a Frist (frist --court U1308 --start 2026-10-30 --period 2w)
   procedure procedure types: list, check FILE, graph NAME
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
 	case "token":
 		return runToken(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return runUser(ctx, rest, getenv, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, getenv, stdout, stderr)
 	case "frist":
