@@ -96,6 +96,9 @@ const (
 	ManageWiedervorlagen Action = "wiedervorlage.manage"
 	// RestrictDocument files a document as restricted (see Resource.Restricted).
 	RestrictDocument Action = "document.restrict"
+	// FireEvent appends an event to a proceeding's history; which events a
+	// role may fire, the procedure definition says on top.
+	FireEvent Action = "event.fire"
 	// AssignJudge assigns the judge of a proceeding.
 	AssignJudge Action = "case.assign"
 	// ManageAccess grants and revokes Akteneinsicht and shares a
@@ -135,6 +138,7 @@ var staffActions = map[Action][]Role{
 	CreateCase:           {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
 	AddDocument:          {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
 	RestrictDocument:     {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
+	FireEvent:            {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
 	ManageParticipants:   {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
 	ManageHold:           {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
 	ManageWiedervorlagen: {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
@@ -189,10 +193,10 @@ func relationActions(rel Relation, role Role) []Action {
 	switch rel {
 	case JudgeOf:
 		if role == Richter {
-			return []Action{ReadCase, ReadDocument, AddDocument, RestrictDocument, ManageParticipants, ManageWiedervorlagen, ManageAccess}
+			return []Action{ReadCase, ReadDocument, AddDocument, RestrictDocument, FireEvent, ManageParticipants, ManageWiedervorlagen, ManageAccess}
 		}
 	case PartyOf:
-		return []Action{ReadCase, ReadDocument, AddDocument}
+		return []Action{ReadCase, ReadDocument, AddDocument, FireEvent}
 	case Inspects:
 		return []Action{ReadCase, ReadDocument}
 	case SharedWith:

@@ -99,6 +99,7 @@ type statusDTO struct {
 	Version   int              `json:"version"`
 	Allowed   []eventDefDTO    `json:"allowed"`
 	Fristen   []fristStatusDTO `json:"fristen"`
+	Role      string           `json:"role"`
 }
 
 type historyDTO struct {
@@ -108,7 +109,7 @@ type historyDTO struct {
 
 func toStatus(st verfahren.Status) statusDTO {
 	out := statusDTO{Procedure: st.Procedure, State: string(st.State), Version: st.Version,
-		Allowed: mapSlice(st.Allowed, toEventDef), Fristen: []fristStatusDTO{}}
+		Allowed: mapSlice(st.Allowed, toEventDef), Fristen: []fristStatusDTO{}, Role: st.Role}
 	for _, f := range st.Fristen {
 		out.Fristen = append(out.Fristen, fristStatusDTO{Name: f.Name, Title: f.Title,
 			Start: f.Start.Format(time.DateOnly), End: f.End.Format(time.DateOnly), Expired: f.Expired})

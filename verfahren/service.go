@@ -6,6 +6,7 @@ package verfahren
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"justizcloud/akte"
@@ -117,6 +118,10 @@ type Status struct {
 	Version   int        // number of events; the expected version of the next
 	Allowed   []EventDef // what the subject's role may fire now
 	Fristen   []FristStatus
+	// Role is the role the subject acts in on this proceeding: their staff
+	// role, or their participant's role (klaeger, beklagter, …); empty when
+	// they may fire nothing (e.g. an inspector).
+	Role string
 }
 
 // Command asks to append an event.
@@ -149,7 +154,10 @@ func (s *Service) Fire(ctx context.Context, sub authz.Subject, id akte.CaseID, c
 	if cmd.Version != 0 && cmd.Version != len(history) {
 		return Status{}, fmt.Errorf("event %s: %w: the proceeding has %d events, not %d; reload it and decide again", cmd.Event, errs.ErrConflict, len(history), cmd.Version)
 	}
-	_, gctx, err := s.status(ctx, sub, c, def, history)
+	if err := s.cases.Authorizer().May(ctx, sub, authz.FireEvent, akte.CaseResource(c)); err != nil {
+		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
+	}
+	cur, gctx, err := s.status(ctx, sub, c, def, history)
 	if err != nil {
 		return Status{}, err
 	}
@@ -165,7 +173,7 @@ func (s *Service) Fire(ctx context.Context, sub authz.Subject, id akte.CaseID, c
 			gctx.Documents = append(gctx.Documents, d.Class)
 		}
 	}
-	e := Event{Seq: len(history) + 1, Name: cmd.Event, At: s.now().UTC(), By: sub.ID, Role: string(sub.Role), Documents: docs, Data: cmd.Data}
+	e := Event{Seq: len(history) + 1, Name: cmd.Event, At: s.now().UTC(), By: sub.ID, Role: cur.Role, Documents: docs, Data: cmd.Data}
 	if err := def.Decide(history, e, gctx); err != nil {
 		return Status{}, err
 	}
@@ -218,11 +226,12 @@ func (s *Service) status(ctx context.Context, sub authz.Subject, c akte.Case, de
 	for _, p := range ps {
 		gctx.Participants = append(gctx.Participants, p.Role)
 	}
+
 	running, err := def.RunningFristen(history)
 	if err != nil {
 		return Status{}, GuardContext{}, fmt.Errorf("case %s: %w", c.ID, err)
 	}
-	st := Status{Procedure: def.Name, State: state, Version: len(history)}
+	st := Status{Procedure: def.Name, State: state, Version: len(history), Role: actingRole(sub, ps)}
 	if st.Fristen, err = s.fristen(c, running); err != nil {
 		return Status{}, GuardContext{}, err
 	}
@@ -231,7 +240,7 @@ func (s *Service) status(ctx context.Context, sub authz.Subject, c akte.Case, de
 			gctx.ExpiredFristen = append(gctx.ExpiredFristen, fs.Name)
 		}
 	}
-	st.Allowed = def.Allowed(history, string(sub.Role), gctx)
+	st.Allowed = def.Allowed(history, st.Role, gctx)
 	return st, gctx, nil
 }
 
@@ -312,4 +321,26 @@ func (s *Service) wiedervorlage(ctx context.Context, sub authz.Subject, c akte.C
 	_, err = s.cases.AddWiedervorlage(ctx, sub, c.ID, akte.NewWiedervorlage{Due: due, ForGeschaeftsstelle: true,
 		Note: fmt.Sprintf("Wiedervorlage %s nach %s (#%d)", ev.Effects.Wiedervorlage, ev.Title, e.Seq)})
 	return err
+}
+
+// actingRole is the role the subject acts in on a proceeding: court staff
+// in their office; a participant's account (or their organisation's) in the
+// participant's role, a party's role before a counsel's. Anybody else acts in
+// no role and may fire no event.
+func actingRole(sub authz.Subject, ps []akte.Participant) string {
+	if sub.Role.Staff() {
+		return string(sub.Role)
+	}
+	refs := authz.Refs(sub)
+	role := ""
+	for _, p := range ps {
+		if p.Account == "" || !slices.Contains(refs, p.Account) {
+			continue
+		}
+		if IsPartyRole(p.Role) && p.Role != Prozessbevollmaechtigter {
+			return p.Role
+		}
+		role = p.Role
+	}
+	return role
 }

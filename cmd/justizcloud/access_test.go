@@ -137,3 +137,46 @@ func TestAccessByRelation(t *testing.T) {
 	party.expect(401, "GET", "/api/v1/cases", nil, nil, nil)
 	gs.expect(403, "PATCH", "/api/v1/users/"+erika, jsonBody(map[string]bool{"disabled": false}), jsonHdr, nil)
 }
+
+// TestPartyFiresEvents: a defendant logged in with their own account answers
+// in their own role, which the procedure definition checks; the claimant may
+// not fire the defendant's events; a stranger sees nothing.
+func TestPartyFiresEvents(t *testing.T) {
+	data := t.TempDir()
+	srv := startServe(t, data, "--demo=false")
+	admin := client{t, srv.url, mustToken(t, data, "DE-BY", "landesadmin")}
+	gs := client{t, srv.url, mustToken(t, data, "DE-BY", "geschaeftsstelle", "--court", "D2601")}
+	var erika, bernd idResp
+	admin.expect(201, "POST", "/api/v1/users", jsonBody(map[string]string{"role": "buerger", "name": "Erika Mustermann"}), jsonHdr, &erika)
+	admin.expect(201, "POST", "/api/v1/users", jsonBody(map[string]string{"role": "buerger", "name": "Bernd Beispiel"}), jsonHdr, &bernd)
+	var c idResp
+	gs.expect(201, "POST", "/api/v1/cases", jsonBody(map[string]string{"court": "D2601", "register": "C", "procedure": "zivil-online", "subject": "Kaufpreis"}), jsonHdr, &c)
+	base := "/api/v1/cases/" + c.ID
+	gs.expect(201, "POST", base+"/participants", jsonBody(map[string]string{"role": "klaeger", "name": "Erika Mustermann", "account": "user:" + erika.ID}), jsonHdr, nil)
+	gs.expect(201, "POST", base+"/participants", jsonBody(map[string]string{"role": "beklagter", "name": "Bernd Beispiel", "account": "user:" + bernd.ID}), jsonHdr, nil)
+	gs.expect(200, "POST", base+"/events", jsonBody(map[string]any{"event": "eintragung"}), jsonHdr, nil)
+	var zn idResp
+	gs.expect(201, "POST", base+"/documents?class=Zustellungsnachweis", strings.NewReader("%PDF-1.7 ZN"), docHdr("zn.pdf", nil), &zn)
+	gs.expect(200, "POST", base+"/events", jsonBody(map[string]any{"event": "zustellung", "documents": []string{zn.ID}}), jsonHdr, nil)
+
+	claimant := client{t, srv.url, mustToken(t, data, "", "", "--user", erika.ID)}
+	defendant := client{t, srv.url, mustToken(t, data, "", "", "--user", bernd.ID)}
+	var st struct {
+		Role    string
+		Allowed []struct{ Name string }
+	}
+	defendant.expect(200, "GET", base+"/history", nil, nil, &st)
+	if st.Role != "beklagter" || len(st.Allowed) == 0 {
+		t.Errorf("defendant's status: role %q, allowed %v", st.Role, st.Allowed)
+	}
+	var sz idResp
+	defendant.expect(201, "POST", base+"/documents?class=Schriftsatz", strings.NewReader("%PDF-1.7 Verteidigungsanzeige"), docHdr("anzeige.pdf", nil), &sz)
+	claimant.expect(403, "POST", base+"/events", jsonBody(map[string]any{"event": "verteidigungsanzeige", "documents": []string{sz.ID}}), jsonHdr, nil)
+	defendant.expect(200, "POST", base+"/events", jsonBody(map[string]any{"event": "verteidigungsanzeige", "documents": []string{sz.ID}}), jsonHdr, nil)
+	defendant.expect(403, "POST", base+"/events", jsonBody(map[string]any{"event": "urteil"}), jsonHdr, nil)
+	var hist struct{ Events []struct{ Name, Role string } }
+	gs.expect(200, "GET", base+"/history", nil, nil, &hist)
+	if n := len(hist.Events); n != 3 || hist.Events[2].Role != "beklagter" {
+		t.Errorf("history = %+v, want the third event fired as beklagter", hist.Events)
+	}
+}
