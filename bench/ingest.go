@@ -32,6 +32,7 @@ type IngestOptions struct {
 	StreamSize   int64  // one document of this size is streamed to measure peak RSS; 0 skips
 	Runs         int
 	Progress     io.Writer // one line per step; nil for none
+	ServeArgs    []string  // further flags for the server, e.g. --audit=false
 }
 
 // IngestRun holds the figures of one run.
@@ -91,7 +92,7 @@ func ingestOnce(ctx context.Context, o IngestOptions, i int) (IngestRun, error) 
 	if err != nil {
 		return r, err
 	}
-	srv, err := StartServer(ctx, o.Exe, data, nil, "--max-upload", fmt.Sprint(max(o.LargeSize, o.SmallSize, o.StreamSize)))
+	srv, err := StartServer(ctx, o.Exe, data, nil, append([]string{"--max-upload", fmt.Sprint(max(o.LargeSize, o.SmallSize, o.StreamSize))}, o.ServeArgs...)...)
 	if err != nil {
 		return r, err
 	}

@@ -53,6 +53,7 @@ func benchIngest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.IntVar(&o.Clients, "clients", 16, "concurrent clients for small documents")
 	fs.Var(&stream, "stream", "one document of this size is streamed to measure the server's peak RSS (0 skips)")
 	fs.IntVar(&o.Runs, "runs", 3, "runs; medians are reported")
+	auditMode := fs.String("audit", "on", "audit log of the server: on, off, or both (each run once with and once without, alternating, and the ratio)")
 	if err := loadFlags(fs, args, func(string) string { return "" }); err != nil {
 		return err
 	}
@@ -64,6 +65,15 @@ func benchIngest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	o.Exe, o.LargeSize, o.SmallSize, o.StreamSize, o.Progress = exe, int64(large), int64(small), int64(stream), stderr
+	switch *auditMode {
+	case "on":
+	case "off":
+		o.ServeArgs = []string{"--audit=false"}
+	case "both":
+		return benchIngestAudit(ctx, o, stdout)
+	default:
+		return fmt.Errorf("--audit must be on, off or both, not %q", *auditMode)
+	}
 	runs, err := bench.Ingest(ctx, o)
 	if err != nil {
 		return err
@@ -95,4 +105,53 @@ func humanSize(n int64) string {
 	default:
 		return fmt.Sprintf("%d B", n)
 	}
+}
+
+// benchIngestAudit runs the ingest benchmark with the audit log on and off,
+// alternating which goes first, and prints both and the ratios.
+func benchIngestAudit(ctx context.Context, o bench.IngestOptions, stdout io.Writer) error {
+	var on, off []bench.IngestRun
+	runs := o.Runs
+	o.Runs = 1
+	for i := range runs {
+		for k := range 2 {
+			withAudit := (i+k)%2 == 0
+			o.ServeArgs = nil
+			if !withAudit {
+				o.ServeArgs = []string{"--audit=false"}
+			}
+			r, err := bench.Ingest(ctx, o)
+			if err != nil {
+				return err
+			}
+			if withAudit {
+				on = append(on, r...)
+			} else {
+				off = append(off, r...)
+			}
+		}
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "run\t%s docs MB/s audit on\toff\ton/off\t%s docs/s audit on\toff\ton/off\t\n", humanSize(o.LargeSize), humanSize(o.SmallSize))
+	row := func(name string, lOn, lOff, sOn, sOff float64) {
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.1f %%\t%.0f\t%.0f\t%.1f %%\t\n", name, lOn/1e6, lOff/1e6, 100*lOn/lOff, sOn, sOff, 100*sOn/sOff)
+	}
+	for i := range on {
+		row(fmt.Sprint(i+1), on[i].Large, off[i].Large, on[i].Small, off[i].Small)
+	}
+	large := func(r bench.IngestRun) float64 { return r.Large }
+	small := func(r bench.IngestRun) float64 { return r.Small }
+	row("median", bench.Median(on, large), bench.Median(off, large), bench.Median(on, small), bench.Median(off, small))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// The machine's speed drifts between runs; the ratio within a run, whose
+	// two halves ran back to back, is the steadier figure.
+	ratios := make([]bench.IngestRun, len(on))
+	for i := range on {
+		ratios[i] = bench.IngestRun{Large: on[i].Large / off[i].Large, Small: on[i].Small / off[i].Small}
+	}
+	_, err := fmt.Fprintf(stdout, "median of the per-run ratios (audit on / off): %s docs %.1f %%, %s docs %.1f %%\n",
+		humanSize(o.LargeSize), 100*bench.Median(ratios, large), humanSize(o.SmallSize), 100*bench.Median(ratios, small))
+	return err
 }
