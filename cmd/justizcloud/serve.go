@@ -41,7 +41,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	auditOn := fs.Bool("audit", true, "record every request on case data in the audit log (false is for benchmarks only: bench ingest measures the log's cost)")
-	auditOn := fs.Bool("audit", true, "record every request on case data in the audit log (false is for benchmarks only: bench ingest measures the log's cost)")
 	if err := loadFlags(fs, args, getenv); err != nil {
 		return err
 	}
@@ -128,10 +127,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	auditLog := audit.NewLog(b.db, auditSigner, time.Now)
-	if !*auditOn {
-		log.Warn("audit log OFF: requests on case data are not recorded (--audit=false is for benchmarks only)")
-		auditLog = nil
-	}
 	if !*auditOn {
 		log.Warn("audit log OFF: requests on case data are not recorded (--audit=false is for benchmarks only)")
 		auditLog = nil
