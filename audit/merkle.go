@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 
 	tproof "github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
@@ -318,4 +319,29 @@ func CompletedBy(index uint64) []NodeID {
 		out = append(out, NodeID{Level: lvl, Index: index})
 	}
 	return out
+}
+
+// Frontier returns the complete subtrees whose concatenation is the tree of
+// the given size, largest (leftmost) first: the compact range [0, size).
+// A store that appends leaves needs only their hashes (NewBuilderAt) to
+// compute the subtrees the new leaves complete.
+func Frontier(size uint64) []NodeID {
+	var out []NodeID
+	start := uint64(0)
+	for lvl := 63; lvl >= 0; lvl-- {
+		if size&(1<<lvl) != 0 {
+			out = append(out, NodeID{Level: uint8(lvl), Index: start >> lvl})
+			start += 1 << lvl
+		}
+	}
+	return out
+}
+
+// NewBuilderAt returns a Builder that continues the tree of the given size,
+// whose Frontier has the given hashes (in Frontier's order).
+func NewBuilderAt(size uint64, frontier []Hash) (*Builder, error) {
+	if want := len(Frontier(size)); len(frontier) != want {
+		return nil, fmt.Errorf("audit: builder at size %d: %d frontier hashes, want %d", size, len(frontier), want)
+	}
+	return &Builder{size: size, stack: slices.Clone(frontier)}, nil
 }

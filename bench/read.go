@@ -32,6 +32,7 @@ type ReadOptions struct {
 	Terms        []string // search queries
 	HistoryCases []string // IDs of DE-BY proceedings (cases with a procedure type)
 	Only         []string // request kinds to run (all when empty); the baseline always runs
+	ServeArgs    []string // further flags for the server, e.g. --audit=false
 	Progress     io.Writer
 }
 
@@ -60,7 +61,7 @@ func Read(ctx context.Context, o ReadOptions) ([]ReadResult, error) {
 	out = append(out, o.load(ctx, "bare handler", "", func(*mrand.Rand) string { return bare + "/" }))
 	stopBare()
 
-	srv, err := StartServer(ctx, o.Exe, o.Data, o.Storage)
+	srv, err := StartServer(ctx, o.Exe, o.Data, o.Storage, o.ServeArgs...)
 	if err != nil {
 		return nil, err
 	}

@@ -24,9 +24,12 @@ var _ audit.Store = (*DB)(nil)
 // audit_heads reserves the next len(entries) numbers; it takes the row lock
 // (PostgreSQL) or runs under the write lock (SQLite), so concurrent appends
 // of one tenant are serialised and get consecutive numbers, and a
-// rolled-back append rolls back its numbers too. The same transaction stores
-// the hash of every complete subtree a new leaf completes, reading the left
-// siblings, which earlier appends (or this one) stored.
+// rolled-back append rolls back its numbers too. The same transaction reads
+// the tree's frontier (at most one subtree hash per level, one query),
+// computes in memory every complete subtree the new leaves complete, and
+// stores the entries, those subtrees and the entries' references to cases
+// and documents with one multi-row INSERT each (per chunk of rows): a batch
+// costs a handful of statements, whatever its size.
 func (d *DB) AppendAudit(ctx context.Context, es []audit.Entry) ([]audit.Entry, error) {
 	out := make([]audit.Entry, len(es))
 	byTenant := map[tenancy.ID][]int{}
@@ -50,11 +53,13 @@ func (d *DB) AppendAudit(ctx context.Context, es []audit.Entry) ([]audit.Entry, 
 				return fmt.Errorf("next sequence number (%s): %w", t, err)
 			}
 			first := uint64(size) - uint64(len(idx))
+			batch := make([]audit.Entry, len(idx))
 			for k, i := range idx {
 				out[i].Seq = first + uint64(k)
-				if err := d.appendAuditEntry(ctx, tx, out[i]); err != nil {
-					return err
-				}
+				batch[k] = out[i]
+			}
+			if err := d.appendAuditEntries(ctx, tx, t, first, batch); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -65,45 +70,114 @@ func (d *DB) AppendAudit(ctx context.Context, es []audit.Entry) ([]audit.Entry, 
 	return out, nil
 }
 
-// appendAuditEntry stores e, whose Seq is reserved, and the subtrees it completes.
-func (d *DB) appendAuditEntry(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
-	data, err := audit.Encode(e)
+// auditInsertChunk bounds the rows of one INSERT (SQLite allows 32,766
+// bound values; an entry row has 5).
+const auditInsertChunk = 200
+
+// appendAuditEntries stores es, which continue t's tree of size first, and
+// the subtrees they complete.
+func (d *DB) appendAuditEntries(ctx context.Context, tx *sql.Tx, t tenancy.ID, first uint64, es []audit.Entry) error {
+	ids := audit.Frontier(first)
+	front := make([]audit.Hash, len(ids))
+	if err := d.auditNodesTx(ctx, tx, t, ids, front); err != nil {
+		return fmt.Errorf("read frontier of %s at %d: %w", t, first, err)
+	}
+	b, err := audit.NewBuilderAt(first, front)
 	if err != nil {
 		return err
 	}
-	leaf := audit.HashLeaf(data)
-	if _, err := d.txExec(ctx, tx, d.q(`INSERT INTO audit_entries (tenant, seq, leaf, entry, at) VALUES (?, ?, ?, ?, ?)`),
-		e.Tenant, int64(e.Seq), leaf[:], data, d.ts(e.Time)); err != nil {
-		return fmt.Errorf("insert entry %s/%d: %w", e.Tenant, e.Seq, classify(err))
-	}
-	if e.Case != "" || e.Document != "" {
-		// An entry that names only a document (a download) is filed under
-		// the document's case, so that the case's access log shows it.
-		if _, err := d.txExec(ctx, tx, d.q(`INSERT INTO audit_refs (tenant, seq, case_id, document, outcome)
-			VALUES (?, ?, COALESCE(NULLIF(CAST(? AS TEXT), ''), (SELECT case_id FROM documents WHERE tenant = ? AND id = ?), ''), ?, ?)`),
-			e.Tenant, int64(e.Seq), e.Case, e.Tenant, e.Document, e.Document, string(e.Outcome)); err != nil {
-			return fmt.Errorf("insert refs of entry %s/%d: %w", e.Tenant, e.Seq, classify(err))
-		}
-	}
-	right := leaf
-	for _, id := range audit.CompletedBy(e.Seq) {
-		var left audit.Hash
-		child := audit.NodeID{Level: id.Level - 1, Index: 2 * id.Index}
-		if child.Level == 0 {
-			err = d.txQueryRow(ctx, tx, d.q(`SELECT leaf FROM audit_entries WHERE tenant = ? AND seq = ?`),
-				e.Tenant, int64(child.Index)).Scan(hashCol{(*[32]byte)(&left)})
-		} else {
-			err = d.txQueryRow(ctx, tx, d.q(`SELECT hash FROM audit_nodes WHERE tenant = ? AND level = ? AND idx = ?`),
-				e.Tenant, int(child.Level), int64(child.Index)).Scan(hashCol{(*[32]byte)(&left)})
-		}
+	var entryRows, nodeRows, refRows [][]any
+	for _, e := range es {
+		data, err := audit.Encode(e)
 		if err != nil {
-			return fmt.Errorf("read node %s/%s: %w", e.Tenant, child, err)
+			return err
 		}
-		right = audit.HashChildren(left, right)
-		if _, err := d.txExec(ctx, tx, d.q(`INSERT INTO audit_nodes (tenant, level, idx, hash) VALUES (?, ?, ?, ?)`),
-			e.Tenant, int(id.Level), int64(id.Index), right[:]); err != nil {
-			return fmt.Errorf("insert node %s/%s: %w", e.Tenant, id, classify(err))
+		leaf := audit.HashLeaf(data)
+		entryRows = append(entryRows, []any{t, int64(e.Seq), leaf[:], data, d.ts(e.Time)})
+		for _, n := range b.Add(leaf) {
+			nodeRows = append(nodeRows, []any{t, int(n.ID.Level), int64(n.ID.Index), n.Hash[:]})
 		}
+		if e.Case != "" || e.Document != "" {
+			refRows = append(refRows, []any{t, int64(e.Seq), e.Case, t, e.Document, e.Document, string(e.Outcome)})
+		}
+	}
+	// An entry that names only a document (a download) is filed under the
+	// document's case, so that the case's access log shows it.
+	for _, ins := range []struct {
+		what, head, row string
+		rows            [][]any
+	}{
+		{"entries", `INSERT INTO audit_entries (tenant, seq, leaf, entry, at) VALUES `, `(?, ?, ?, ?, ?)`, entryRows},
+		{"nodes", `INSERT INTO audit_nodes (tenant, level, idx, hash) VALUES `, `(?, ?, ?, ?)`, nodeRows},
+		{"refs", `INSERT INTO audit_refs (tenant, seq, case_id, document, outcome) VALUES `,
+			`(?, ?, COALESCE(NULLIF(CAST(? AS TEXT), ''), (SELECT case_id FROM documents WHERE tenant = ? AND id = ?), ''), ?, ?)`, refRows},
+	} {
+		for start := 0; start < len(ins.rows); start += auditInsertChunk {
+			chunk := ins.rows[start:min(start+auditInsertChunk, len(ins.rows))]
+			var q strings.Builder
+			q.WriteString(ins.head)
+			var args []any
+			for i, r := range chunk {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString(ins.row)
+				args = append(args, r...)
+			}
+			// Not through the statement cache: the text varies with the batch.
+			if _, err := tx.ExecContext(ctx, d.q(q.String()), args...); err != nil {
+				return fmt.Errorf("insert audit %s of %s from %d: %w", ins.what, t, first, classify(err))
+			}
+		}
+	}
+	return nil
+}
+
+// auditNodesTx reads complete subtree hashes inside tx (the frontier the
+// appending transaction continues): leaves from audit_entries, higher
+// levels from audit_nodes, in one query.
+func (d *DB) auditNodesTx(ctx context.Context, tx *sql.Tx, t tenancy.ID, ids []audit.NodeID, out []audit.Hash) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var parts []string
+	var args []any
+	pos := map[audit.NodeID]int{}
+	for i, id := range ids {
+		pos[id] = i
+		if id.Level == 0 {
+			parts = append(parts, `SELECT 0, seq, leaf FROM audit_entries WHERE tenant = ? AND seq = ?`)
+			args = append(args, t, int64(id.Index))
+		} else {
+			parts = append(parts, `SELECT level, idx, hash FROM audit_nodes WHERE tenant = ? AND level = ? AND idx = ?`)
+			args = append(args, t, int(id.Level), int64(id.Index))
+		}
+	}
+	rows, err := tx.QueryContext(ctx, d.q(strings.Join(parts, " UNION ALL ")), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	found := 0
+	for rows.Next() {
+		var lvl int
+		var idx int64
+		var h audit.Hash
+		if err := rows.Scan(&lvl, &idx, hashCol{(*[32]byte)(&h)}); err != nil {
+			return err
+		}
+		i, ok := pos[audit.NodeID{Level: uint8(lvl), Index: uint64(idx)}]
+		if !ok {
+			return fmt.Errorf("unexpected node L%d/%d", lvl, idx)
+		}
+		out[i] = h
+		found++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if found != len(ids) {
+		return fmt.Errorf("%d of %d frontier nodes missing: %w", len(ids)-found, len(ids), errs.ErrNotFound)
 	}
 	return nil
 }

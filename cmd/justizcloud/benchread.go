@@ -101,6 +101,7 @@ func benchRead(ctx context.Context, args []string, getenv func(string) string, s
 	fs.IntVar(&o.Connections, "connections", 64, "concurrent connections")
 	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "measured time per request kind (after a warm-up)")
 	only := fs.String("only", "", `comma-separated request kinds to run: "case file listing", "case history", "inbox", "search" (default: all)`)
+	withAudit := fs.Bool("audit", true, "the server records every request in the audit log; false measures without it (serve --audit=false)")
 	if err := loadFlags(fs, args, getenv); err != nil {
 		return err
 	}
@@ -115,6 +116,9 @@ func benchRead(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if *only != "" {
 		o.Only = strings.Split(*only, ",")
+	}
+	if !*withAudit {
+		o.ServeArgs = []string{"--audit=false"}
 	}
 	if err := sampleForRead(ctx, &cfg, &o, stderr); err != nil {
 		return err
