@@ -24,23 +24,23 @@ import (
 // TestReferenceKnowsEveryAction keeps it in step with the source.
 var allActions = []authz.Action{
 	authz.ReadCourts, authz.CreateCase, authz.ReadCase, authz.AddDocument, authz.ReadDocument, authz.RestrictDocument,
-	authz.ManageParticipants, authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge,
+	authz.FireEvent, authz.ManageParticipants, authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge,
 	authz.ManageAccess, authz.ImportXJustiz, authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize,
 }
 
 // refOffice is what each staff role may do by office, within its tenant
 // (and court, when bound to one): the specification table, written per role.
 var refOffice = map[authz.Role][]authz.Action{
-	authz.Geschaeftsstelle: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.ManageParticipants,
+	authz.Geschaeftsstelle: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz, authz.UseAnonymize},
-	authz.Richter: {authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.ManageParticipants,
+	authz.Richter: {authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize},
-	authz.Rechtspfleger: {authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.ManageParticipants,
+	authz.Rechtspfleger: {authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize},
-	authz.Gerichtsadmin: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.ManageParticipants,
+	authz.Gerichtsadmin: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz,
 		authz.ManageUsers, authz.UseAnonymize},
-	authz.Landesadmin: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.ManageParticipants,
+	authz.Landesadmin: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz,
 		authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize},
 	authz.Leser: {authz.ReadCase, authz.ReadDocument, authz.UseAnonymize},
@@ -55,8 +55,8 @@ var refRelation = map[authz.Relation]struct {
 	judgeOnly, staffOnly bool
 	actions              []authz.Action
 }{
-	authz.JudgeOf:    {judgeOnly: true, actions: []authz.Action{authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.ManageParticipants, authz.ManageWiedervorlagen, authz.ManageAccess}},
-	authz.PartyOf:    {actions: []authz.Action{authz.ReadCase, authz.ReadDocument, authz.AddDocument}},
+	authz.JudgeOf:    {judgeOnly: true, actions: []authz.Action{authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants, authz.ManageWiedervorlagen, authz.ManageAccess}},
+	authz.PartyOf:    {actions: []authz.Action{authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.FireEvent}},
 	authz.Inspects:   {actions: []authz.Action{authz.ReadCase, authz.ReadDocument}},
 	authz.SharedWith: {staffOnly: true, actions: []authz.Action{authz.ReadCase, authz.ReadDocument}},
 }

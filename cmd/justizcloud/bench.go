@@ -15,7 +15,7 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const usage = "Usage: justizcloud bench ingest|anon|seed|read|xjustiz [flags]   (see justizcloud bench <name> --help)"
+	const usage = "Usage: justizcloud bench ingest|anon|seed|read|xjustiz|authz [flags]   (see justizcloud bench <name> --help)"
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
@@ -30,6 +30,8 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		return benchRead(ctx, args[1:], getenv, stdout, stderr)
 	case "xjustiz":
 		return benchXJustiz(ctx, args[1:], getenv, stdout, stderr)
+	case "authz":
+		return benchAuthz(ctx, args[1:], getenv, stdout, stderr)
 	case "bare": // the baseline process that bench read starts
 		return bench.ServeBare(ctx, stdout)
 	case "-h", "--help", "help":
