@@ -171,7 +171,7 @@ func (s *Service) relate(ctx context.Context, sub authz.Subject, c Case, t authz
 // Access lists every relation to a proceeding, in force or ended: the
 // assigned judge, participants' accounts, Akteneinsicht grants and shares.
 func (s *Service) Access(ctx context.Context, sub authz.Subject, id CaseID) ([]authz.Tuple, error) {
-	c, err := s.caseFor(ctx, sub, id, authz.ManageAccess)
+	c, err := s.lookupCase(ctx, sub, id, authz.ManageAccess) // a read: also on a transferred case
 	if err != nil {
 		return nil, fmt.Errorf("access: %w", err)
 	}

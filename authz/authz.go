@@ -106,6 +106,9 @@ const (
 	ManageAccess Action = "access.manage"
 	// ImportXJustiz turns an incoming XJustiz message into a proceeding.
 	ImportXJustiz Action = "xjustiz.import"
+	// TransferCase hands a proceeding over to a court of another tenant
+	// (Abgabe, Verweisung); the case here becomes read-only.
+	TransferCase Action = "case.transfer"
 	// ReadAudit reads the tenant's audit log: checkpoints and proofs.
 	ReadAudit Action = "audit.read"
 	// ManageUsers creates and changes user accounts within a tenant or court.
@@ -145,6 +148,7 @@ var staffActions = map[Action][]Role{
 	AssignJudge:          {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
 	ManageAccess:         {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
 	ImportXJustiz:        {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
+	TransferCase:         {Geschaeftsstelle, Richter, Gerichtsadmin, Landesadmin},
 	ReadAudit:            {Landesadmin},
 	ManageUsers:          {Gerichtsadmin, Landesadmin},
 	UseAnonymize:         {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin, Leser}, // it reads no case data

@@ -26,23 +26,25 @@ var allActions = []authz.Action{
 	authz.ReadCourts, authz.CreateCase, authz.ReadCase, authz.AddDocument, authz.ReadDocument, authz.RestrictDocument,
 	authz.FireEvent, authz.ManageParticipants, authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge,
 	authz.ManageAccess, authz.ImportXJustiz, authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize,
+	authz.TransferCase,
 }
 
 // refOffice is what each staff role may do by office, within its tenant
 // (and court, when bound to one): the specification table, written per role.
 var refOffice = map[authz.Role][]authz.Action{
 	authz.Geschaeftsstelle: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
-		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz, authz.UseAnonymize},
+		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz, authz.UseAnonymize,
+		authz.TransferCase},
 	authz.Richter: {authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
-		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize},
+		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize, authz.TransferCase},
 	authz.Rechtspfleger: {authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize},
 	authz.Gerichtsadmin: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz,
-		authz.ManageUsers, authz.UseAnonymize},
+		authz.ManageUsers, authz.UseAnonymize, authz.TransferCase},
 	authz.Landesadmin: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz,
-		authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize},
+		authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize, authz.TransferCase},
 	authz.Leser: {authz.ReadCase, authz.ReadDocument, authz.UseAnonymize},
 }
 

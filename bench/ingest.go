@@ -224,3 +224,92 @@ func Median(runs []IngestRun, f func(IngestRun) float64) float64 {
 	}
 	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }
+
+// AuditPair is one round of AuditCost: throughput with and without the
+// audit log, measured back to back.
+type AuditPair struct {
+	LargeOn, LargeOff float64 // bytes/s
+	SmallOn, SmallOff float64 // documents/s
+}
+
+// AuditCost measures what the audit log costs uploads. It starts two
+// servers side by side, one recording every request in the audit log and
+// one started with --audit=false, and loads them in alternation, o.Runs
+// rounds of o.LargeCount large and o.SmallCount small documents each, the
+// order swapped every round. The phases are short and paired, so that the
+// drift of a shared machine (other jobs come and go within a minute) hits
+// both sides of a pair alike: the ratio within a round is the figure.
+func AuditCost(ctx context.Context, o IngestOptions) ([]AuditPair, error) {
+	scratch, err := os.MkdirTemp(o.Dir, "justizcloud-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(scratch)
+	maxUpload := fmt.Sprint(max(o.LargeSize, o.SmallSize))
+	type side struct {
+		srv    *Server
+		caseID string
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}
+	var sides [2]side // 0: audit on, 1: audit off
+	for i, extra := range [][]string{nil, {"--audit=false"}} {
+		data := filepath.Join(scratch, fmt.Sprint("server-", i))
+		srv, err := StartServer(ctx, o.Exe, data, nil, append([]string{"--max-upload", maxUpload}, extra...)...)
+		if err != nil {
+			return nil, err
+		}
+		defer srv.Stop()
+		caseID, err := srv.CreateCase(ctx, client)
+		if err != nil {
+			return nil, err
+		}
+		sides[i] = side{srv, caseID}
+	}
+	largeFile := filepath.Join(scratch, "large.bin")
+	if err := writeRandomFile(largeFile, o.LargeSize); err != nil {
+		return nil, err
+	}
+	small := make([]byte, o.SmallSize)
+	_, _ = rand.Read(small)
+	large := func(s side) (float64, error) {
+		start := time.Now()
+		err := parallel(o.LargeClients, o.LargeCount, func() error {
+			f, err := os.Open(largeFile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			return upload(ctx, client, s.srv, s.caseID, f, o.LargeSize)
+		})
+		return float64(o.LargeSize) * float64(o.LargeCount) / time.Since(start).Seconds(), err
+	}
+	smalls := func(s side) (float64, error) {
+		start := time.Now()
+		err := parallel(o.Clients, o.SmallCount, func() error {
+			return upload(ctx, client, s.srv, s.caseID, bytes.NewReader(small), o.SmallSize)
+		})
+		return float64(o.SmallCount) / time.Since(start).Seconds(), err
+	}
+	var out []AuditPair
+	for r := range o.Runs {
+		order := []int{0, 1}
+		if r%2 == 1 {
+			order = []int{1, 0}
+		}
+		var large2, small2 [2]float64
+		o.logf("round %d of %d: %d × %d and %d × %d bytes, audit %s first", r+1, o.Runs, o.LargeCount, o.LargeSize,
+			o.SmallCount, o.SmallSize, map[int]string{0: "on", 1: "off"}[order[0]])
+		for _, i := range order {
+			if large2[i], err = large(sides[i]); err != nil {
+				return out, err
+			}
+		}
+		for _, i := range order {
+			if small2[i], err = smalls(sides[i]); err != nil {
+				return out, err
+			}
+		}
+		out = append(out, AuditPair{LargeOn: large2[0], LargeOff: large2[1], SmallOn: small2[0], SmallOff: small2[1]})
+	}
+	return out, nil
+}

@@ -157,6 +157,9 @@ func (s *Service) Fire(ctx context.Context, sub authz.Subject, id akte.CaseID, c
 	if err := s.cases.Authorizer().May(ctx, sub, authz.FireEvent, akte.CaseResource(c)); err != nil {
 		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
 	}
+	if err := s.cases.Writable(ctx, c); err != nil { // handed over to another court: read-only
+		return Status{}, fmt.Errorf("event %s: %w", cmd.Event, err)
+	}
 	cur, gctx, err := s.status(ctx, sub, c, def, history)
 	if err != nil {
 		return Status{}, err

@@ -7,6 +7,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -46,6 +47,8 @@ type ExportResult struct {
 	MessageID string
 	Message   []byte            // the XML, as in the ZIP
 	Files     map[string]string // ZIP file name → document ID
+	Documents []akte.Document   // the documents exported, in filing order
+	Names     []string          // their ZIP file names, in the same order
 }
 
 // Export writes the case as a ZIP: nachricht.xml, a
@@ -54,6 +57,21 @@ type ExportResult struct {
 // lists) before anything is written; an export that does not validate is an
 // error, never a package.
 func (ex *Exporter) Export(ctx context.Context, sub authz.Subject, id akte.CaseID, version string, w io.Writer) (*ExportResult, error) {
+	zw := zip.NewWriter(w)
+	res, err := ex.exportTo(ctx, sub, id, version, zw)
+	if err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return res, nil
+}
+
+// exportTo writes the entries of Export to zw, which the caller closes (a
+// transfer package adds its manifest). Every document's content is checked
+// against its recorded SHA-256 on the way.
+func (ex *Exporter) exportTo(ctx context.Context, sub authz.Subject, id akte.CaseID, version string, zw *zip.Writer) (*ExportResult, error) {
 	if version != "3.6.2" {
 		return nil, fmt.Errorf("export: %w: version %q (export writes %v)", errs.ErrInvalid, version, ExportVersions)
 	}
@@ -80,7 +98,6 @@ func (ex *Exporter) Export(ctx context.Context, sub authz.Subject, id akte.CaseI
 		first, _ := rep.First()
 		return nil, fmt.Errorf("export: the generated message does not validate: %s", first)
 	}
-	zw := zip.NewWriter(w)
 	mw, err := zw.CreateHeader(&zip.FileHeader{Name: "nachricht.xml", Method: zip.Deflate, Modified: ex.now()})
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
@@ -88,24 +105,25 @@ func (ex *Exporter) Export(ctx context.Context, sub authz.Subject, id akte.CaseI
 	if _, err := mw.Write(msg); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	res := &ExportResult{MessageID: msgID, Message: msg, Files: map[string]string{}}
+	res := &ExportResult{MessageID: msgID, Message: msg, Files: map[string]string{}, Documents: docs, Names: names}
 	for i, d := range docs {
 		_, body, err := ex.svc.Content(ctx, sub, d.ID)
 		if err != nil {
 			return nil, fmt.Errorf("export: document %s: %w", d.ID, err)
 		}
+		h := sha256.New()
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: names[i], Method: zip.Deflate, Modified: d.CreatedAt})
 		if err == nil {
-			_, err = io.Copy(fw, body)
+			_, err = io.Copy(io.MultiWriter(fw, h), body)
 		}
 		body.Close()
 		if err != nil {
 			return nil, fmt.Errorf("export: document %s: %w", d.ID, err)
 		}
+		if got := h.Sum(nil); !bytes.Equal(got, d.SHA256[:]) {
+			return nil, fmt.Errorf("export: document %s: stored content has SHA-256 %x, recorded %x", d.ID, got, d.SHA256)
+		}
 		res.Files[names[i]] = string(d.ID)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
 	}
 	return res, nil
 }

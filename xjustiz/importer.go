@@ -75,6 +75,12 @@ type ImportOptions struct {
 	// Register is the Registerzeichen when the message's Aktenzeichen has
 	// none that the court uses. Empty: a general one for the court type.
 	Register string
+
+	// transfer, set by Transfer.Accept, replaces what the XJustiz message
+	// cannot carry (procedure type, participants with their accounts and
+	// representation, documents' names, restriction and versions) with the
+	// verified manifest's.
+	transfer *manifest
 }
 
 // ImportResult describes an imported proceeding.
@@ -115,6 +121,11 @@ func (im *Importer) Import(ctx context.Context, sub authz.Subject, p *Package, o
 	if err != nil {
 		return res, fmt.Errorf("import %s: %w", p.Name, err)
 	}
+	if o.transfer != nil {
+		if err := o.transfer.adjust(plan, m); err != nil {
+			return res, fmt.Errorf("import %s: %w", p.Name, err)
+		}
+	}
 	res.Skipped = plan.skipped
 	if err := im.svc.Authorizer().May(ctx, sub, authz.ImportXJustiz, authz.Resource{Tenant: sub.Tenant, Court: plan.newCase.Court}); err != nil {
 		if errors.Is(err, errs.ErrNotFound) { // a court-bound subject, another court: as akte.Service.CreateCase says it
@@ -147,20 +158,37 @@ func (im *Importer) Import(ctx context.Context, sub authz.Subject, p *Package, o
 	if err := im.log.SetCase(ctx, sub.Tenant, m.ID, c.ID); err != nil {
 		return res, fmt.Errorf("import %s: %w", p.Name, err)
 	}
-	for _, np := range plan.participants {
+	newParticipant := map[akte.ParticipantID]akte.ParticipantID{} // a transfer's participant ids: sender's → ours
+	for i, np := range plan.participants {
+		if np.Represents != "" {
+			np.Represents = newParticipant[np.Represents]
+		}
 		pt, err := im.svc.AddParticipant(ctx, sub, c.ID, np)
 		if err != nil {
 			return res, fmt.Errorf("import %s: participant %q: %w", p.Name, np.Name, err)
 		}
+		if i < len(plan.participantIDs) {
+			newParticipant[plan.participantIDs[i]] = pt.ID
+		}
 		res.Participants = append(res.Participants, pt)
 	}
+	newDocument := map[string]akte.DocumentID{} // file name → our document
 	for _, d := range plan.documents {
 		rc, _, err := p.Open(d.file)
 		if err != nil {
 			return res, fmt.Errorf("import %s: %w", p.Name, err)
 		}
-		doc, err := im.svc.AddDocument(ctx, sub, akte.NewDocument{Case: c.ID, Filename: d.file, ContentType: d.contentType, Body: rc, Class: d.class})
+		nd := akte.NewDocument{Case: c.ID, Filename: d.file, ContentType: d.contentType, Body: rc, Class: d.class,
+			Restricted: d.restricted, SHA256: d.sha256}
+		if d.filename != "" {
+			nd.Filename = d.filename
+		}
+		if d.predecessor != "" {
+			nd.Predecessor = newDocument[d.predecessor]
+		}
+		doc, err := im.svc.AddDocument(ctx, sub, nd)
 		rc.Close()
+		newDocument[d.file] = doc.ID
 		if err != nil {
 			return res, fmt.Errorf("import %s: file %q: %w", p.Name, d.file, err)
 		}
@@ -196,13 +224,23 @@ func (im *Importer) repeated(ctx context.Context, sub authz.Subject, res *Import
 
 type plannedDocument struct {
 	file, contentType, class string
+	// Set from a transfer manifest: the original file name, the
+	// restriction, the file of the predecessor version and the SHA-256 the
+	// content must have.
+	filename    string
+	restricted  bool
+	predecessor string
+	sha256      []byte
 }
 
 type importPlan struct {
 	newCase      akte.NewCase
 	participants []akte.NewParticipant
-	documents    []plannedDocument
-	skipped      []string
+	// participantIDs are the sender's ids of participants (a transfer),
+	// which Represents refers to.
+	participantIDs []akte.ParticipantID
+	documents      []plannedDocument
+	skipped        []string
 }
 
 // plan decides everything an import will store, so that every refusal

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"text/tabwriter"
 
 	"justizcloud/bench"
@@ -55,7 +56,7 @@ func benchIngest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.IntVar(&o.Clients, "clients", 16, "concurrent clients for small documents")
 	fs.Var(&stream, "stream", "one document of this size is streamed to measure the server's peak RSS (0 skips)")
 	fs.IntVar(&o.Runs, "runs", 3, "runs; medians are reported")
-	auditMode := fs.String("audit", "on", "audit log of the server: on, off, or both (each run once with and once without, alternating, and the ratio)")
+	auditMode := fs.String("audit", "on", "audit log of the server: on, off, or both (two servers, with and without the log, loaded in alternation for --runs rounds; prints the ratio)")
 	if err := loadFlags(fs, args, func(string) string { return "" }); err != nil {
 		return err
 	}
@@ -109,51 +110,41 @@ func humanSize(n int64) string {
 	}
 }
 
-// benchIngestAudit runs the ingest benchmark with the audit log on and off,
-// alternating which goes first, and prints both and the ratios.
+// benchIngestAudit measures the audit log's cost with bench.AuditCost and
+// prints each round, the medians and the median of the per-round ratios.
 func benchIngestAudit(ctx context.Context, o bench.IngestOptions, stdout io.Writer) error {
-	var on, off []bench.IngestRun
-	runs := o.Runs
-	o.Runs = 1
-	for i := range runs {
-		for k := range 2 {
-			withAudit := (i+k)%2 == 0
-			o.ServeArgs = nil
-			if !withAudit {
-				o.ServeArgs = []string{"--audit=false"}
-			}
-			r, err := bench.Ingest(ctx, o)
-			if err != nil {
-				return err
-			}
-			if withAudit {
-				on = append(on, r...)
-			} else {
-				off = append(off, r...)
-			}
-		}
+	pairs, err := bench.AuditCost(ctx, o)
+	if err != nil {
+		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "run\t%s docs MB/s audit on\toff\ton/off\t%s docs/s audit on\toff\ton/off\t\n", humanSize(o.LargeSize), humanSize(o.SmallSize))
-	row := func(name string, lOn, lOff, sOn, sOff float64) {
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.1f %%\t%.0f\t%.0f\t%.1f %%\t\n", name, lOn/1e6, lOff/1e6, 100*lOn/lOff, sOn, sOff, 100*sOn/sOff)
+	fmt.Fprintf(tw, "round\t%s docs MB/s audit on\toff\ton/off\t%s docs/s audit on\toff\ton/off\t\n", humanSize(o.LargeSize), humanSize(o.SmallSize))
+	row := func(name string, lOn, lOff, lRatio, sOn, sOff, sRatio float64) {
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.1f %%\t%.0f\t%.0f\t%.1f %%\t\n", name, lOn/1e6, lOff/1e6, 100*lRatio, sOn, sOff, 100*sRatio)
 	}
-	for i := range on {
-		row(fmt.Sprint(i+1), on[i].Large, off[i].Large, on[i].Small, off[i].Small)
+	med := func(f func(p bench.AuditPair) float64) float64 {
+		v := make([]float64, len(pairs))
+		for i, p := range pairs {
+			v[i] = f(p)
+		}
+		slices.Sort(v)
+		if len(v)%2 == 1 {
+			return v[len(v)/2]
+		}
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
 	}
-	large := func(r bench.IngestRun) float64 { return r.Large }
-	small := func(r bench.IngestRun) float64 { return r.Small }
-	row("median", bench.Median(on, large), bench.Median(off, large), bench.Median(on, small), bench.Median(off, small))
+	for i, p := range pairs {
+		row(fmt.Sprint(i+1), p.LargeOn, p.LargeOff, p.LargeOn/p.LargeOff, p.SmallOn, p.SmallOff, p.SmallOn/p.SmallOff)
+	}
+	row("median", med(func(p bench.AuditPair) float64 { return p.LargeOn }), med(func(p bench.AuditPair) float64 { return p.LargeOff }),
+		med(func(p bench.AuditPair) float64 { return p.LargeOn / p.LargeOff }),
+		med(func(p bench.AuditPair) float64 { return p.SmallOn }), med(func(p bench.AuditPair) float64 { return p.SmallOff }),
+		med(func(p bench.AuditPair) float64 { return p.SmallOn / p.SmallOff }))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	// The machine's speed drifts between runs; the ratio within a run, whose
-	// two halves ran back to back, is the steadier figure.
-	ratios := make([]bench.IngestRun, len(on))
-	for i := range on {
-		ratios[i] = bench.IngestRun{Large: on[i].Large / off[i].Large, Small: on[i].Small / off[i].Small}
-	}
-	_, err := fmt.Fprintf(stdout, "median of the per-run ratios (audit on / off): %s docs %.1f %%, %s docs %.1f %%\n",
-		humanSize(o.LargeSize), 100*bench.Median(ratios, large), humanSize(o.SmallSize), 100*bench.Median(ratios, small))
+	_, err = fmt.Fprintf(stdout, "audit log cost (median of the per-round ratios): %s docs %.1f %%, %s docs %.1f %%\n",
+		humanSize(o.LargeSize), 100*(1-med(func(p bench.AuditPair) float64 { return p.LargeOn / p.LargeOff })),
+		humanSize(o.SmallSize), 100*(1-med(func(p bench.AuditPair) float64 { return p.SmallOn / p.SmallOff })))
 	return err
 }

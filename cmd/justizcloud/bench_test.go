@@ -29,6 +29,22 @@ func TestBenchIngestSmall(t *testing.T) {
 	}
 }
 
+// TestBenchIngestAuditCost runs bench ingest --audit both with tiny sizes:
+// two servers, with and without the audit log, each round and the ratios.
+// The figures are not judged.
+func TestBenchIngestAuditCost(t *testing.T) {
+	exe := mustBinary(t)
+	out, err := exec.Command(exe, "bench", "ingest", "--audit", "both", "--dir", t.TempDir(), "--runs", "2",
+		"--large", "256KiB", "--large-count", "2", "--small-count", "10", "--clients", "4").CombinedOutput()
+	if err != nil {
+		t.Fatalf("bench ingest --audit both: %v\n%s", err, out)
+	}
+	if !regexp.MustCompile(`(?m)^\s*median(\s+\d+){2}\s+[\d.]+ %(\s+\d+){2}\s+[\d.]+ %$`).Match(out) ||
+		!regexp.MustCompile(`audit log cost \(median of the per-round ratios\): 256 KiB docs -?[\d.]+ %, 20 KiB docs -?[\d.]+ %`).Match(out) {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
 // TestBenchSeedAndRead seeds a small store and loads it with every request
 // kind of the read benchmark through the real binary: every kind must get
 // answers and none may fail (a 4xx or 5xx counts as an error). The figures

@@ -52,6 +52,7 @@ Commands:
   anon      anonymization: train, eval, tag (anon tag --conll < in > out), pseudonymize
   xjustiz   XJustiz messages: validate FILE…, import, export, eeb, acknowledge
   audit     audit log: verify [--tenant DE-XX]
+            verify-proof BUNDLE.json --key FINGERPRINT [--document FILE], key
   version   print the version
 
 Run "justizcloud <command> --help" for the flags of a command. Every flag can
