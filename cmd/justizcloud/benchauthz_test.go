@@ -48,8 +48,8 @@ func runBenchAuthz(t *testing.T, exe string, args []string, seeded string, kinds
 	}
 	for _, kind := range kinds {
 		for _, g := range []string{"1", "2"} {
-			// decision, goroutines, checks/s, per CPU-second, p50, p99, allowed, errors
-			row := regexp.MustCompile(`(?m)^\s*` + kind + `\s+` + g + `\s+(\d+)\s+\d+\s+[\d.]+\s+[\d.]+\s+(\d+) %\s+(\d+)\s*$`).FindStringSubmatch(string(out))
+			// decision, goroutines, checks/s, per CPU-second, p50, p99, p99 on-CPU, allowed, errors
+			row := regexp.MustCompile(`(?m)^\s*` + kind + `\s+` + g + `\s+(\d+)\s+\d+\s+[\d.]+\s+[\d.]+\s+(?:[\d.]+|–)\s+(\d+) %\s+(\d+)\s*$`).FindStringSubmatch(string(out))
 			if row == nil {
 				t.Errorf("no row for %q with %s goroutines in:\n%s", kind, g, out)
 				continue
