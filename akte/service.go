@@ -105,22 +105,8 @@ func DocumentResource(c Case, d Document) authz.Resource {
 
 // caseFor finds case id in the tenants the subject reaches and checks that
 // the subject may do a on it. A case the subject may not see is
-// errs.ErrNotFound, like one that does not exist. A write (any action but
-// reading) to a case handed over to another court is a *TransferredError.
+// errs.ErrNotFound, like one that does not exist.
 func (s *Service) caseFor(ctx context.Context, sub authz.Subject, id CaseID, a authz.Action) (Case, error) {
-	c, err := s.lookupCase(ctx, sub, id, a)
-	if err != nil || !isWrite(a) {
-		return c, err
-	}
-	if err := s.Writable(ctx, c); err != nil {
-		return Case{}, err
-	}
-	return c, nil
-}
-
-// lookupCase is caseFor without the transfer check, for reads that need a
-// write action's right (the access list).
-func (s *Service) lookupCase(ctx context.Context, sub authz.Subject, id CaseID, a authz.Action) (Case, error) {
 	ts, err := s.z.Tenants(ctx, sub)
 	if err != nil {
 		return Case{}, fmt.Errorf("case %s: %w", id, err)
@@ -221,20 +207,36 @@ func (s *Service) Cases(ctx context.Context, sub authz.Subject, f CaseFilter) ([
 	if !sub.Role.Staff() {
 		return s.relatedCases(ctx, sub, f)
 	}
-	if sub.Court != "" {
-		if f.Court != "" && f.Court != sub.Court {
-			return nil, nil
+	var cs []Case
+	if sub.Court == "" || f.Court == "" || f.Court == sub.Court {
+		of := f
+		if sub.Court != "" {
+			of.Court = sub.Court
 		}
-		f.Court = sub.Court
+		if err := s.z.May(ctx, sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: of.Court}); err != nil {
+			return nil, fmt.Errorf("list cases: %w", err)
+		}
+		office, err := s.store.Cases(ctx, sub.Tenant, of)
+		if err != nil {
+			return nil, fmt.Errorf("list cases: %w", err)
+		}
+		if cs, err = s.keepAllowed(ctx, sub, office); err != nil {
+			return nil, err
+		}
 	}
-	if err := s.z.May(ctx, sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: f.Court}); err != nil {
-		return nil, fmt.Errorf("list cases: %w", err)
+	// Beyond their office, staff reach proceedings shared with their court
+	// or assigned to them as judge, also of other courts and Länder.
+	rel, err := s.relatedCases(ctx, sub, f)
+	if err != nil || len(rel) == 0 {
+		return cs, err
 	}
-	cs, err := s.store.Cases(ctx, sub.Tenant, f)
-	if err != nil {
-		return nil, fmt.Errorf("list cases: %w", err)
+	merged := append(cs, rel...)
+	slices.SortFunc(merged, func(a, b Case) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	merged = slices.CompactFunc(merged, func(a, b Case) bool { return a.ID == b.ID })
+	if f.Limit > 0 && len(merged) > f.Limit {
+		merged = merged[:f.Limit]
 	}
-	return s.keepAllowed(ctx, sub, cs)
+	return merged, nil
 }
 
 // relatedCases lists the proceedings the subject holds a relation to,

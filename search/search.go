@@ -228,20 +228,24 @@ func (s *Search) Search(ctx context.Context, sub authz.Subject, q Query) (Page, 
 }
 
 // hits runs the query where the subject may look: court staff in their
-// tenant (and court), everybody else in the proceedings they are related
-// to, tenant by tenant, merged in the result order.
+// tenant (and court), and everybody — staff included — in the proceedings
+// they are related to (shares, judge assignments, participation, grants),
+// tenant by tenant, merged in the result order.
 func (s *Search) hits(ctx context.Context, sub authz.Subject, f Filter) ([]Hit, error) {
-	if sub.Role.Staff() {
+	var all []Hit
+	if sub.Role.Staff() && (sub.Court == "" || f.Court == "" || f.Court == sub.Court) {
+		of := f
 		if sub.Court != "" {
-			if f.Court != "" && f.Court != sub.Court {
-				return nil, nil
-			}
-			f.Court = sub.Court
+			of.Court = sub.Court
 		}
-		if err := s.z.May(ctx, sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: f.Court}); err != nil {
+		if err := s.z.May(ctx, sub, authz.ReadCase, authz.Resource{Tenant: sub.Tenant, Court: of.Court}); err != nil {
 			return nil, err
 		}
-		return s.store.SearchEntries(ctx, sub.Tenant, f)
+		hs, err := s.store.SearchEntries(ctx, sub.Tenant, of)
+		if err != nil {
+			return nil, err
+		}
+		all = hs
 	}
 	reach, err := s.z.Reach(ctx, sub)
 	if err != nil {
@@ -253,7 +257,6 @@ func (s *Search) hits(ctx context.Context, sub authz.Subject, f Filter) ([]Hit, 
 			byTenant[t.Tenant] = append(byTenant[t.Tenant], id)
 		}
 	}
-	var all []Hit
 	for t, cases := range byTenant {
 		tf := f
 		tf.Cases = cases
@@ -264,6 +267,7 @@ func (s *Search) hits(ctx context.Context, sub authz.Subject, f Filter) ([]Hit, 
 		all = append(all, hs...)
 	}
 	slices.SortFunc(all, func(a, b Hit) int { return cmp.Compare(b.Seq, a.Seq) })
+	all = slices.CompactFunc(all, func(a, b Hit) bool { return a.Seq == b.Seq })
 	return all[:min(len(all), f.Limit)], nil
 }
 
