@@ -114,7 +114,11 @@ func (l *loader) decode(data []byte) (root *yaml.Node) {
 		return nil
 	}
 	if n := findAlias(&doc, 0); n != nil {
-		l.addf(n.Line, "YAML aliases are not supported")
+		if n.Kind == yaml.AliasNode {
+			l.addf(n.Line, "YAML aliases are not supported")
+		} else {
+			l.addf(n.Line, "YAML nested deeper than %d levels", maxYAMLDepth)
+		}
 		return nil
 	}
 	return doc.Content[0]
@@ -139,8 +143,13 @@ func (l *loader) yamlError(err error) {
 	l.addf(line, "YAML: %s", msg)
 }
 
+// maxYAMLDepth bounds the nesting of the file; definitions need about ten.
+const maxYAMLDepth = 64
+
+// findAlias returns the first alias node, or a node nested deeper than
+// maxYAMLDepth.
 func findAlias(n *yaml.Node, depth int) *yaml.Node {
-	if n.Kind == yaml.AliasNode || depth > 64 {
+	if n.Kind == yaml.AliasNode || depth > maxYAMLDepth {
 		return n
 	}
 	for _, c := range n.Content {
@@ -231,6 +240,9 @@ func (l *loader) scalar(n *yaml.Node, what string) string {
 // plain returns a scalar of any tag as its text (for values such as
 // 10000, "10.000,00" or true, which the field's type parses).
 func (l *loader) plain(n *yaml.Node, what string) (string, bool) {
+	if n == nil {
+		return "", false // missing; get has reported it
+	}
 	if n.Kind != yaml.ScalarNode || isNull(n) {
 		l.addf(n.Line, "%s: want a single value", what)
 		return "", false
