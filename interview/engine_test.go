@@ -286,6 +286,11 @@ func TestFluggastStop(t *testing.T) {
 		"von": {Value: "FRA"}, "nach": {Value: "JFK"}, "airline_name": {Value: "X"}, "airline_anschrift": {Value: "Y"},
 		"ereignis": {Value: "verspaetung"}, "verspaetung_minuten": {Value: "170"},
 	}
+	b := a.Clone()
+	delete(b, "verspaetung_minuten")
+	if p, ok := d.Stopped(b); ok {
+		t.Errorf("Stopped before the delay is answered = %q, want none yet", p)
+	}
 	if next := d.Next(a, "ankunft"); next != "kein_anspruch" {
 		t.Fatalf("Next after a delay of 2:50 = %q, want kein_anspruch", next)
 	}

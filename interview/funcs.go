@@ -90,7 +90,8 @@ var (
 //	fluggast_ausgleich(von, nach, ereignis, …) money
 //	fluggast_begruendung(von, nach, ereignis, …) text
 //	    compensation under Art. 7 VO (EG) Nr. 261/2004 and its reasons
-//	    (fluggast.Compensate); parameters: ereignis (annullierung,
+//	    (fluggast.Compensate), 0 € when none is owed, no value while an
+//	    answer the decision needs is missing; parameters: ereignis (annullierung,
 //	    verspaetung, nichtbefoerderung), verspaetung_minuten,
 //	    ersatzbefoerderung (ja, nein), mitteilung (unter_7_tagen,
 //	    7_bis_14_tage, ab_14_tagen), frueherer_abflug_minuten,
@@ -170,8 +171,8 @@ func Builtins(courts *courtfinder.Finder) []Func {
 			Doc:    "Ausgleichszahlung nach Art. 7 VO (EG) Nr. 261/2004, ohne außergewöhnliche Umstände (Art. 5 Abs. 3)",
 			Params: flight,
 			Fn: func(a map[string]string) (string, error) {
-				r, err := compensate(a)
-				if err != nil {
+				r, ok, err := compensate(a)
+				if err != nil || !ok {
 					return "", err
 				}
 				return strconv.Itoa(r.Amount * 100), nil
@@ -182,8 +183,8 @@ func Builtins(courts *courtfinder.Finder) []Func {
 			Doc:    "Begründung der Ausgleichszahlung mit den angewandten Vorschriften",
 			Params: flight,
 			Fn: func(a map[string]string) (string, error) {
-				r, err := compensate(a)
-				if err != nil {
+				r, ok, err := compensate(a)
+				if err != nil || !ok {
 					return "", err
 				}
 				return fmt.Sprintf("Entfernung %d km (Großkreis). %s", int(math.Round(r.DistanceKm)), r.Reason), nil
@@ -201,10 +202,22 @@ func airports(a map[string]string) (fluggast.Airport, fluggast.Airport, error) {
 	return from, to, err
 }
 
-func compensate(a map[string]string) (fluggast.Result, error) {
+// compensate decides a claim from the answers. ok is false while an answer
+// the decision needs is still missing: the delay for a delay or a taken
+// rerouting, the notice for a cancellation, the carrier for a flight from
+// outside the Union.
+func compensate(a map[string]string) (r fluggast.Result, ok bool, err error) {
 	from, to, err := airports(a)
 	if err != nil {
-		return fluggast.Result{}, err
+		return fluggast.Result{}, false, err
+	}
+	has := func(k string) bool { _, ok := a[k]; return ok }
+	switch {
+	case (a["ereignis"] == "verspaetung" || a["ersatzbefoerderung"] == "ja" || a["ersatzbefoerderung"] == "true") && !has("verspaetung_minuten"),
+		a["ereignis"] == "annullierung" && !has("mitteilung"),
+		a["ereignis"] != "verspaetung" && !has("ersatzbefoerderung"),
+		!from.EU && to.EU && !has("eu_fluggesellschaft"):
+		return fluggast.Result{}, false, nil
 	}
 	c := fluggast.Claim{From: from, To: to}
 	switch a["ereignis"] {
@@ -227,10 +240,10 @@ func compensate(a map[string]string) (fluggast.Result, error) {
 		return time.Duration(n) * time.Minute, nil
 	}
 	if c.ArrivalDelay, err = minutes("verspaetung_minuten"); err != nil {
-		return fluggast.Result{}, err
+		return fluggast.Result{}, false, err
 	}
 	if c.EarlierDeparture, err = minutes("frueherer_abflug_minuten"); err != nil {
-		return fluggast.Result{}, err
+		return fluggast.Result{}, false, err
 	}
 	yes := func(key string) bool { return a[key] == "ja" || a[key] == "true" }
 	c.Rerouted, c.CommunityCarrier = yes("ersatzbefoerderung"), yes("eu_fluggesellschaft")
@@ -240,7 +253,8 @@ func compensate(a map[string]string) (fluggast.Result, error) {
 	case "ab_14_tagen":
 		c.Notice = fluggast.Notice14DaysOrMore
 	}
-	return fluggast.Compensate(c)
+	r, err = fluggast.Compensate(c)
+	return r, err == nil, err
 }
 
 // courtOption is a court as a choice: its name and Land.
