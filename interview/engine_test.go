@@ -398,6 +398,11 @@ func TestNextPrev(t *testing.T) {
 func TestOutputRefusesForgedAnswers(t *testing.T) {
 	d := mustDef(t, "geld-einklagen")
 	a := walk(t, d, geldSteps("Köln", "R3306"))
+	b := a.Clone()
+	b["belege"] = Answer{Files: []Upload{{Ref: "x", Name: "a.exe", ContentType: "application/x-msdownload", Size: 10}}}
+	if _, err := d.Output(b); !errors.Is(err, errs.ErrInvalid) {
+		t.Errorf("Output with a forged upload: %v, want ErrInvalid", err)
+	}
 	for id, bad := range map[string]string{
 		"forderung":   "1000001", // over the limit
 		"klaeger_plz": "1234",

@@ -155,6 +155,14 @@ func (d *Definition) Output(a Answers) (Filing, error) {
 			return Filing{}, fmt.Errorf("interview %s: %w: answer %q is not a valid %s", d.Name, errs.ErrInvalid, id, f.Type)
 		}
 	}
+	for id, files := range st.files {
+		f := d.fields[id]
+		if len(files) > f.MaxFiles || slices.ContainsFunc(files, func(u Upload) bool {
+			return u.Ref == "" || u.Size <= 0 || u.Size > f.MaxSize || !slices.Contains(f.Accept, u.ContentType)
+		}) {
+			return Filing{}, fmt.Errorf("interview %s: %w: uploads of %q do not fit the field", d.Name, errs.ErrInvalid, id)
+		}
+	}
 	o := d.output
 	fl := Filing{Interview: d.Name, Procedure: d.Procedure, Data: map[string]string{}}
 	fl.Case = akte.NewCase{

@@ -14,8 +14,9 @@
 //
 // The fee table is § 34 Abs. 1 GKG as amended by Art. 5 of the Kosten- und
 // Betreuervergütungsrechtsänderungsgesetz 2025 (KostBRÄG 2025) of
-// 7 April 2025 (BGBl. 2025 I Nr. 109), in force since 1 June 2025 for
-// proceedings that become pending from that day (§ 71 GKG). See Table2025
+// 7 April 2025 (BGBl. 2025 I Nr. 109, promulgated 10 April 2025), Art. 5
+// in force since 1 June 2025, for proceedings that become pending from
+// that day (transitional rule § 71 Abs. 1 GKG). See Table2025
 // for the figures and how they were checked. Earlier versions (KostRÄG
 // 2021: 38 € for up to 500 €) are not implemented: every fee this package
 // computes is for a filing made today.
