@@ -229,3 +229,17 @@ func TestDisplay(t *testing.T) {
 		}
 	}
 }
+
+// The display form of an answer is accepted as input again, so a page can
+// prefill its text inputs with Display.
+func TestDisplayIsInput(t *testing.T) {
+	d := mustLoad(t, strings.Replace(typesDef, `name: "{text}"}`, `name: "{pflicht}"}`, 2))
+	for id, v := range map[string]string{"betrag": "123456", "zahl": "1000", "vergangen": "2026-03-01",
+		"iban": "DE02120300000000202051", "flughafen": "MUC", "text": "x", "email": "a@b.de"} {
+		vals := map[string][]string{"pflichthaken": {"on"}, "gericht": {"D2601"}, "pflicht": {"1"}, id: {d.Display(id, v)}}
+		a, problems := d.Validate("felder", Answers{}, Form{Values: vals, Now: now})
+		if len(problems) > 0 || a[id].Value != v {
+			t.Errorf("Validate(Display(%s, %q) = %q) = %q, %+v", id, v, d.Display(id, v), a[id].Value, problems)
+		}
+	}
+}

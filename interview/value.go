@@ -197,7 +197,9 @@ func cleanText(s string, multiline bool) (string, bool) {
 
 // Display returns the German display form of a canonical value of the
 // field: "1.234,50 €", "24.12.2025", "Ja", the option's label, the
-// court's name. An unparsable value is returned as it is.
+// court's name. An unparsable value is returned as it is. For text-like
+// inputs (text, number, money, date, email, IBAN, airport) the display
+// form is accepted as input again, so pages prefill inputs with it.
 func (d *Definition) Display(id, value string) string {
 	if f, ok := d.fields[id]; ok {
 		return d.display(f.Type, f.Options, value)
