@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -25,6 +26,7 @@ import (
 	"justizcloud/errs"
 	"justizcloud/frist"
 	"justizcloud/identity"
+	"justizcloud/login"
 	"justizcloud/search"
 	"justizcloud/tenancy"
 	"justizcloud/verfahren"
@@ -52,6 +54,16 @@ type Deps struct {
 	// and answers the /api/v1/audit endpoints; nil: nothing is recorded and
 	// those endpoints answer 500.
 	Audit *audit.Log
+	// Login logs people in with OpenID Connect, keeps their sessions and
+	// resolves bearer JWTs; nil: only API tokens authenticate and the pages
+	// (/, /login, …) are not served.
+	Login *login.Service
+	// Limits are the login rate limit and the lockout after failed
+	// authentications (zero value: the defaults).
+	Limits Limits
+	// HTTPS: browsers reach the server over https (TLS here or at a proxy
+	// in front of it), so responses carry HSTS.
+	HTTPS bool
 	// Ready reports whether the backends answer; /readyz calls it.
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger
@@ -63,6 +75,7 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	inflight sync.WaitGroup
+	guard    *guard
 }
 
 // New builds the handler with all routes of routes.go.
@@ -70,7 +83,7 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{deps: d, log: d.Logger, mux: http.NewServeMux()}
+	s := &Server{deps: d, log: d.Logger, mux: http.NewServeMux(), guard: newGuard(d.Limits, time.Now)}
 	for _, rt := range s.routes() {
 		h := rt.handler
 		if _, ok := auditActions[rt.method+" "+rt.pattern]; ok && d.Audit != nil {
@@ -80,6 +93,16 @@ func New(d Deps) *Server {
 			h = s.authenticate(h)
 		}
 		s.mux.Handle(rt.method+" "+rt.pattern, h)
+	}
+	for _, pr := range s.pageRoutes() {
+		h := pr.handler
+		if pr.session {
+			h = s.authn(h, false)
+		}
+		if pr.limited {
+			h = s.limitLogin(h)
+		}
+		s.mux.Handle(pr.method+" "+pr.pattern, h)
 	}
 	return s
 }
@@ -96,10 +119,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id = hex.EncodeToString(b[:])
 	}
 	w.Header().Set("X-Request-Id", id)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.securityHeaders(w, r)
 	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 	r = r.WithContext(ctx)
-	rec := &recorder{ResponseWriter: &problemWriter{ResponseWriter: w, r: r}, status: http.StatusOK}
+	// The API answers every error with a problem document; the pages
+	// render their own German error pages.
+	var inner http.ResponseWriter = &problemWriter{ResponseWriter: w, r: r}
+	if isPage(r.URL.Path) && s.deps.Login != nil {
+		inner = w
+	}
+	rec := &recorder{ResponseWriter: inner, status: http.StatusOK}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
@@ -141,20 +170,78 @@ func requestID(ctx context.Context) string {
 	return id
 }
 
-// authenticate resolves the bearer token to a subject and puts it into the context.
+// authenticate resolves the request's credentials to a subject and puts it
+// into the context; without valid credentials the request is refused.
 func (s *Server) authenticate(next http.HandlerFunc) http.HandlerFunc {
+	return s.authn(next, true)
+}
+
+// authn is the one place that builds the subject of a request, from
+//   - Authorization: Bearer jc_…: an API token (identity.Tokens);
+//   - Authorization: Bearer <JWT>: an access token of a configured OpenID
+//     provider (login.Service.Bearer);
+//   - the session cookie of a browser login (login.Service.Resolve); every
+//     request but GET, HEAD and OPTIONS must then carry the session's CSRF
+//     token, or it is refused with 403.
+//
+// A client IP with too many failed bearer authentications is locked out
+// (429). With required false (the pages), a request without valid
+// credentials goes on without a subject.
+func (s *Server) authn(next http.HandlerFunc, required bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			writeError(w, r, s.log, fmt.Errorf("no bearer token: %w", errs.ErrUnauthenticated))
+		ctx := r.Context()
+		if hdr := r.Header.Get("Authorization"); hdr != "" {
+			ip := s.guard.clientIP(r)
+			if wait := s.guard.lockedFor(ip); wait > 0 {
+				tooMany(w, r, wait, "too many failed authentications from this address; try again later")
+				return
+			}
+			scheme, token, ok := strings.Cut(hdr, " ")
+			token = strings.TrimSpace(token)
+			var sub authz.Subject
+			var err error
+			switch {
+			case !ok || !strings.EqualFold(scheme, "Bearer"):
+				err = fmt.Errorf("no bearer token: %w", errs.ErrUnauthenticated)
+			case s.deps.Login != nil && login.LooksLikeJWT(token):
+				var u identity.User
+				if u, err = s.deps.Login.Bearer(ctx, token); err == nil {
+					sub = u.Subject()
+				}
+			default:
+				sub, err = s.deps.Tokens.Verify(ctx, token)
+			}
+			if err != nil {
+				if errors.Is(err, errs.ErrUnauthenticated) {
+					s.guard.fail(ip)
+					s.log.DebugContext(ctx, "authentication failed", "err", err)
+				}
+				writeError(w, r, s.log, err)
+				return
+			}
+			next(w, r.WithContext(authz.WithSubject(ctx, sub)))
 			return
 		}
-		sub, err := s.deps.Tokens.Verify(r.Context(), strings.TrimSpace(token))
-		if err != nil {
-			writeError(w, r, s.log, err)
+		if s.deps.Login != nil {
+			u, sess, had, err := s.deps.Login.Resolve(r)
+			switch {
+			case err == nil && had:
+				if err := login.CheckCSRF(r, sess); err != nil {
+					writeError(w, r, s.log, err)
+					return
+				}
+				next(w, r.WithContext(login.WithSession(authz.WithSubject(ctx, u.Subject()), sess)))
+				return
+			case err != nil && (required || !errors.Is(err, errs.ErrUnauthenticated)):
+				writeError(w, r, s.log, err)
+				return
+			}
+		}
+		if required {
+			writeError(w, r, s.log, fmt.Errorf("no bearer token or session: %w", errs.ErrUnauthenticated))
 			return
 		}
-		next(w, r.WithContext(authz.WithSubject(r.Context(), sub)))
+		next(w, r)
 	}
 }
 

@@ -31,6 +31,7 @@ type config struct {
 	Demo            bool
 	LogLevel        string
 	LogFormat       string
+	Login           loginConfig // serve: OIDC login, sessions, TLS, limits
 }
 
 // storageFlags registers the flags that say where data lives; every command that opens the store uses them.

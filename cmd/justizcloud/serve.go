@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +16,8 @@ import (
 	"time"
 
 	"justizcloud/akte"
-	"justizcloud/authz"
 	"justizcloud/audit"
+	"justizcloud/authz"
 	"justizcloud/frist"
 	"justizcloud/httpapi"
 	"justizcloud/identity"
@@ -41,10 +42,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	auditOn := fs.Bool("audit", true, "record every request on case data in the audit log (false is for benchmarks only: bench ingest measures the log's cost)")
+	cfg.Login.loginFlags(fs)
 	if err := loadFlags(fs, args, getenv); err != nil {
 		return err
 	}
 	if err := cfg.validateStorage(); err != nil {
+		return err
+	}
+	if err := cfg.Login.validate(); err != nil {
 		return err
 	}
 	log, err := newLogger(cfg.LogLevel, cfg.LogFormat, stderr)
@@ -137,7 +142,22 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	// Browser logins with OpenID Connect, sessions in the store; people
+	// resolve to accounts through identity.Users.
+	public := cfg.Login.publicURL(ln)
+	loginSvc, err := newLogin(&cfg.Login, b.db, users, public, log)
+	if err != nil {
+		return err
+	}
+	go sessionSweepLoop(ctx, loginSvc, log)
+
 	api := httpapi.New(httpapi.Deps{
+		Login: loginSvc, Limits: cfg.Login.limits(), HTTPS: strings.HasPrefix(public, "https://"),
 		Akte: svc, Tokens: tokens, Users: users, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
 		Search:    search.New(b.db, indexer.DocumentText, svc.Authorizer(), svc.Document),
 		XJustiz:   xj,
@@ -154,10 +174,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return nil
 		},
 	})
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -168,6 +184,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go sweepLoop(ctx, svc, cfg.UploadTimeout, log)
 
 	url := "http://" + ln.Addr().String()
+	if cfg.Login.tls() {
+		url = "https://" + ln.Addr().String()
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
 	log.Info("listening", "url", url, "data", cfg.Data, "db", dbKind(cfg.DB), "blob", cfg.Blob)
 	fmt.Fprintf(stdout, "Justizcloud listens on %s\n", url)
 	if cfg.Demo {
@@ -177,7 +197,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if cfg.Login.tls() {
+			errc <- srv.ServeTLS(ln, cfg.Login.TLSCert, cfg.Login.TLSKey)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
