@@ -41,6 +41,7 @@ type Service struct {
 	changed   func(tenancy.ID, CaseID, DocumentID)
 	z         *authz.Authorizer
 	accounts  AccountLookup
+	onContent func(context.Context, authz.Subject, Document)
 }
 
 // Options configure a Service.
@@ -61,6 +62,12 @@ type Options struct {
 	// Accounts resolves user accounts for judge assignments and grants;
 	// nil: those are refused.
 	Accounts AccountLookup
+	// OnContent, if set, is called by Content after the subject was allowed
+	// to read the document and before its bytes are handed out (service by
+	// access records the first download by the recipient as the moment of
+	// service). It runs in the request; it must return quickly for every
+	// other reader.
+	OnContent func(ctx context.Context, sub authz.Subject, d Document)
 }
 
 // NewService returns a service over the given stores.
@@ -84,7 +91,7 @@ func NewService(st Store, blobs blob.Store, cat *tenancy.Catalog, o Options) *Se
 		o.Authorizer = authz.NewAuthorizer(st, o.Now, 0)
 	}
 	return &Service{store: st, blobs: blobs, cat: cat, now: o.Now, log: o.Logger, maxUpload: o.MaxUpload, class: o.DocumentClass,
-		changed: o.Changed, z: o.Authorizer, accounts: o.Accounts}
+		changed: o.Changed, z: o.Authorizer, accounts: o.Accounts, onContent: o.OnContent}
 }
 
 // Authorizer is the decision point the service asks; other services over
@@ -510,6 +517,9 @@ func (s *Service) Content(ctx context.Context, sub authz.Subject, id DocumentID)
 	}
 	if info.Size != d.Size {
 		return Document{}, nil, fmt.Errorf("document %s: stored content has %d bytes, recorded %d", id, info.Size, d.Size)
+	}
+	if s.onContent != nil {
+		s.onContent(ctx, sub, d)
 	}
 	return d, blob.NewSeeker(ctx, s.blobs, key, d.Size), nil
 }

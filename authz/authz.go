@@ -109,6 +109,9 @@ const (
 	// TransferCase hands a proceeding over to a court of another tenant
 	// (Abgabe, Verweisung); the case here becomes read-only.
 	TransferCase Action = "case.transfer"
+	// ServeCase orders service (Zustellung) of documents of a proceeding to
+	// a participant: access instead of a copy (package zustellung).
+	ServeCase Action = "case.serve"
 	// ReadAudit reads the tenant's audit log: checkpoints and proofs.
 	ReadAudit Action = "audit.read"
 	// ManageUsers creates and changes user accounts within a tenant or court.
@@ -149,6 +152,7 @@ var staffActions = map[Action][]Role{
 	ManageAccess:         {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
 	ImportXJustiz:        {Geschaeftsstelle, Gerichtsadmin, Landesadmin},
 	TransferCase:         {Geschaeftsstelle, Richter, Gerichtsadmin, Landesadmin},
+	ServeCase:            {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin},
 	ReadAudit:            {Landesadmin},
 	ManageUsers:          {Gerichtsadmin, Landesadmin},
 	UseAnonymize:         {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin, Leser}, // it reads no case data
@@ -197,7 +201,7 @@ func relationActions(rel Relation, role Role) []Action {
 	switch rel {
 	case JudgeOf:
 		if role == Richter {
-			return []Action{ReadCase, ReadDocument, AddDocument, RestrictDocument, FireEvent, ManageParticipants, ManageWiedervorlagen, ManageAccess}
+			return []Action{ReadCase, ReadDocument, AddDocument, RestrictDocument, FireEvent, ManageParticipants, ManageWiedervorlagen, ManageAccess, ServeCase}
 		}
 	case PartyOf:
 		return []Action{ReadCase, ReadDocument, AddDocument, FireEvent}

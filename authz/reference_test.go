@@ -26,7 +26,7 @@ var allActions = []authz.Action{
 	authz.ReadCourts, authz.CreateCase, authz.ReadCase, authz.AddDocument, authz.ReadDocument, authz.RestrictDocument,
 	authz.FireEvent, authz.ManageParticipants, authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge,
 	authz.ManageAccess, authz.ImportXJustiz, authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize,
-	authz.TransferCase,
+	authz.TransferCase, authz.ServeCase,
 }
 
 // refOffice is what each staff role may do by office, within its tenant
@@ -34,17 +34,17 @@ var allActions = []authz.Action{
 var refOffice = map[authz.Role][]authz.Action{
 	authz.Geschaeftsstelle: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz, authz.UseAnonymize,
-		authz.TransferCase},
+		authz.TransferCase, authz.ServeCase},
 	authz.Richter: {authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
-		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize, authz.TransferCase},
+		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize, authz.TransferCase, authz.ServeCase},
 	authz.Rechtspfleger: {authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
-		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize},
+		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize, authz.ServeCase},
 	authz.Gerichtsadmin: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz,
-		authz.ManageUsers, authz.UseAnonymize, authz.TransferCase},
+		authz.ManageUsers, authz.UseAnonymize, authz.TransferCase, authz.ServeCase},
 	authz.Landesadmin: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz,
-		authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize, authz.TransferCase},
+		authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize, authz.TransferCase, authz.ServeCase},
 	authz.Leser: {authz.ReadCase, authz.ReadDocument, authz.UseAnonymize},
 }
 
@@ -57,7 +57,7 @@ var refRelation = map[authz.Relation]struct {
 	judgeOnly, staffOnly bool
 	actions              []authz.Action
 }{
-	authz.JudgeOf:    {judgeOnly: true, actions: []authz.Action{authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants, authz.ManageWiedervorlagen, authz.ManageAccess}},
+	authz.JudgeOf:    {judgeOnly: true, actions: []authz.Action{authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants, authz.ManageWiedervorlagen, authz.ManageAccess, authz.ServeCase}},
 	authz.PartyOf:    {actions: []authz.Action{authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.FireEvent}},
 	authz.Inspects:   {actions: []authz.Action{authz.ReadCase, authz.ReadDocument}},
 	authz.SharedWith: {staffOnly: true, actions: []authz.Action{authz.ReadCase, authz.ReadDocument}},

@@ -59,6 +59,11 @@ var auditActions = map[string]string{
 	"GET /api/v1/documents/{id}/content":           "document.content.read",
 	"GET /api/v1/documents/{id}/proof":             "document.proof.read",
 	"GET /api/v1/cases/{id}/access-log":            "case.access_log.read",
+	"POST /api/v1/cases/{id}/zustellungen":         "zustellung.order",
+	"GET /api/v1/cases/{id}/zustellungen":          "zustellung.list",
+	"GET /api/v1/zustellungen/{zid}":               "zustellung.read",
+	"POST /api/v1/zustellungen/{zid}/acknowledge":  "zustellung.acknowledge",
+	"POST /api/v1/access-codes/redeem":             "access_code.redeem",
 }
 
 // auditCaptureLimit bounds the response bytes kept to find ids and hashes.
@@ -181,6 +186,9 @@ func (s *Server) auditEntry(r *http.Request, action, route string, status int, h
 			e.SHA256 = n.sha256
 		}
 	}
+	if n := auditNoteOf(r); n != nil && n.always && e.Tenant == "" {
+		e.Tenant = n.tenant
+	}
 	return e
 }
 
@@ -223,6 +231,7 @@ type auditNote struct {
 	tenant tenancy.ID
 	caseID string
 	sha256 string
+	always bool // the tenant applies to refused and failed requests too (noteAuditTenant)
 }
 
 type auditNoteKey struct{}

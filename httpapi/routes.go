@@ -66,5 +66,10 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/audit/checkpoint", true, s.getAuditCheckpoint},
 		{"GET", "/api/v1/audit/proof", true, s.getAuditProof},
 		{"GET", "/api/v1/audit/consistency", true, s.getAuditConsistency},
+		{"POST", "/api/v1/cases/{id}/zustellungen", true, s.orderZustellung},
+		{"GET", "/api/v1/cases/{id}/zustellungen", true, s.listZustellungen},
+		{"GET", "/api/v1/zustellungen/{zid}", true, s.getZustellung},
+		{"POST", "/api/v1/zustellungen/{zid}/acknowledge", true, s.acknowledgeZustellung},
+		{"POST", "/api/v1/access-codes/redeem", true, s.redeemAccessCode},
 	}
 }

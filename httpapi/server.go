@@ -30,6 +30,7 @@ import (
 	"justizcloud/search"
 	"justizcloud/tenancy"
 	"justizcloud/verfahren"
+	"justizcloud/zustellung"
 )
 
 // Deps are the services the handlers call.
@@ -50,6 +51,9 @@ type Deps struct {
 	// Anonymize pseudonymizes texts for every tenant; nil: the endpoint
 	// answers 500.
 	Anonymize *anon.Service
+	// Zustellung orders service of documents and records it; nil: those
+	// endpoints answer 500.
+	Zustellung *zustellung.Service
 	// Audit records every request that touches case data (see recordAudit)
 	// and answers the /api/v1/audit endpoints; nil: nothing is recorded and
 	// those endpoints answer 500.

@@ -132,6 +132,12 @@ type Command struct {
 	// Version is the history length the caller has seen; a stale one is
 	// refused with errs.ErrConflict. 0 skips the check.
 	Version int
+	// At, when set, is when the event happened, for a system that records
+	// an event after the fact (package zustellung: the moment of service,
+	// from which the Fristen run). It must not lie in the future nor before
+	// the history's last event (errs.ErrInvalid). Zero: now. The API never
+	// sets it.
+	At time.Time
 }
 
 // Status returns the state of a proceeding and its history.
@@ -176,7 +182,11 @@ func (s *Service) Fire(ctx context.Context, sub authz.Subject, id akte.CaseID, c
 			gctx.Documents = append(gctx.Documents, d.Class)
 		}
 	}
-	e := Event{Seq: len(history) + 1, Name: cmd.Event, At: s.now().UTC(), By: sub.ID, Role: cur.Role, Documents: docs, Data: cmd.Data}
+	at, err := eventTime(cmd, history, s.now())
+	if err != nil {
+		return Status{}, err
+	}
+	e := Event{Seq: len(history) + 1, Name: cmd.Event, At: at, By: sub.ID, Role: cur.Role, Documents: docs, Data: cmd.Data}
 	if err := def.Decide(history, e, gctx); err != nil {
 		return Status{}, err
 	}
@@ -194,6 +204,23 @@ func (s *Service) Fire(ctx context.Context, sub authz.Subject, id akte.CaseID, c
 	}
 	st, _, err := s.status(ctx, sub, c, def, append(history, e))
 	return st, err
+}
+
+// eventTime is the time of the event cmd asks for: now, or cmd.At when it
+// is neither in the future nor before the last event of history.
+func eventTime(cmd Command, history []Event, now time.Time) (time.Time, error) {
+	if cmd.At.IsZero() {
+		return now.UTC(), nil
+	}
+	at := cmd.At.UTC()
+	if at.After(now) {
+		return time.Time{}, fmt.Errorf("event %s: %w: time %s is in the future", cmd.Event, errs.ErrInvalid, at.Format(time.RFC3339))
+	}
+	if n := len(history); n > 0 && at.Before(history[n-1].At) {
+		return time.Time{}, fmt.Errorf("event %s: %w: time %s is before the last event (#%d at %s)", cmd.Event, errs.ErrInvalid,
+			at.Format(time.RFC3339), history[n-1].Seq, history[n-1].At.Format(time.RFC3339))
+	}
+	return at, nil
 }
 
 func (s *Service) load(ctx context.Context, sub authz.Subject, id akte.CaseID) (akte.Case, *Definition, []Event, error) {

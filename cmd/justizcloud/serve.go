@@ -43,6 +43,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	auditOn := fs.Bool("audit", true, "record every request on case data in the audit log (false is for benchmarks only: bench ingest measures the log's cost)")
 	cfg.Login.loginFlags(fs)
+	mailCfg := mailFlags(fs)
 	if err := loadFlags(fs, args, getenv); err != nil {
 		return err
 	}
@@ -50,6 +51,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	if err := cfg.Login.validate(); err != nil {
+		return err
+	}
+	if err := mailCfg.validate(); err != nil {
 		return err
 	}
 	log, err := newLogger(cfg.LogLevel, cfg.LogFormat, stderr)
@@ -80,9 +84,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// The one decision point, shared by every service of this process.
 	authorizer := authz.NewAuthorizer(b.db, time.Now, 0)
 	users := identity.NewUsers(b.db, b.cat, authorizer, time.Now)
+	served := &zustellungHook{} // service by access: a recipient's first download is service
 	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: int64(cfg.MaxUpload), Logger: log,
 		DocumentClass: func(name string) bool { _, ok := verfahren.DocumentClassCode(name); return ok },
-		Changed:       indexer.Notify, Authorizer: authorizer, Accounts: users.SubjectOf})
+		Changed:       indexer.Notify, Authorizer: authorizer, Accounts: users.SubjectOf, OnContent: served.onContent})
 	procedures, err := verfahren.NewRegistry()
 	if err != nil {
 		return err
@@ -155,14 +160,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	go sessionSweepLoop(ctx, loginSvc, log)
+	served.svc = newZustellung(mailCfg, b.db, svc, proceedings, b.cat, public, log)
 
 	api := httpapi.New(httpapi.Deps{
 		Login: loginSvc, Limits: cfg.Login.limits(), HTTPS: strings.HasPrefix(public, "https://"),
 		Akte: svc, Tokens: tokens, Users: users, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
-		Search:    search.New(b.db, indexer.DocumentText, svc.Authorizer(), svc.Document),
-		XJustiz:   xj,
-		Anonymize: anonymize,
-		Audit:     auditLog,
+		Search:     search.New(b.db, indexer.DocumentText, svc.Authorizer(), svc.Document),
+		XJustiz:    xj,
+		Zustellung: served.svc,
+		Anonymize:  anonymize,
+		Audit:      auditLog,
 		Ready: func(ctx context.Context) error {
 			if err := b.db.Ping(ctx); err != nil {
 				return err
