@@ -112,8 +112,22 @@ func DocumentResource(c Case, d Document) authz.Resource {
 
 // caseFor finds case id in the tenants the subject reaches and checks that
 // the subject may do a on it. A case the subject may not see is
-// errs.ErrNotFound, like one that does not exist.
+// errs.ErrNotFound, like one that does not exist. A write (any action but
+// reading) to a case handed over to another court is a *TransferredError.
 func (s *Service) caseFor(ctx context.Context, sub authz.Subject, id CaseID, a authz.Action) (Case, error) {
+	c, err := s.lookupCase(ctx, sub, id, a)
+	if err != nil || !isWrite(a) {
+		return c, err
+	}
+	if err := s.Writable(ctx, c); err != nil {
+		return Case{}, err
+	}
+	return c, nil
+}
+
+// lookupCase is caseFor without the transfer check, for reads that need a
+// write action's right (the access list).
+func (s *Service) lookupCase(ctx context.Context, sub authz.Subject, id CaseID, a authz.Action) (Case, error) {
 	ts, err := s.z.Tenants(ctx, sub)
 	if err != nil {
 		return Case{}, fmt.Errorf("case %s: %w", id, err)
