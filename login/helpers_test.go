@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-func sessionCookie(t *testing.T, b *http.Client, base string) string {
+func sessionCookie(t testing.TB, b *http.Client, base string) string {
 	t.Helper()
 	u, _ := url.Parse(base)
 	for _, c := range b.Jar.Cookies(u) {

@@ -66,7 +66,7 @@ type rp struct {
 var citizen = oidctest.User{Sub: "sub-anna", Username: "anna", Password: "geheim-anna", FirstName: "Anna",
 	LastName: "Muster", Email: "anna@example.org", EmailVerified: true}
 
-func mustRP(t *testing.T, op *oidctest.OP, idle, max time.Duration, extra ...login.ProviderConfig) *rp {
+func mustRP(t testing.TB, op *oidctest.OP, idle, max time.Duration, extra ...login.ProviderConfig) *rp {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "jc.db"), nil)
@@ -115,7 +115,7 @@ func mustRP(t *testing.T, op *oidctest.OP, idle, max time.Duration, extra ...log
 	return &rp{url: public, svc: svc, db: db, users: users, clock: c}
 }
 
-func mustOP(t *testing.T) *oidctest.OP {
+func mustOP(t testing.TB) *oidctest.OP {
 	t.Helper()
 	return oidctest.Start(t, []oidctest.User{citizen},
 		oidctest.Client{ID: "jc", Secret: "jc-secret", JWTAccess: true},
@@ -123,7 +123,7 @@ func mustOP(t *testing.T) *oidctest.OP {
 }
 
 // start begins a login at the relying party and returns the provider's authorization URL.
-func (p *rp) start(t *testing.T, b *http.Client, path string) string {
+func (p *rp) start(t testing.TB, b *http.Client, path string) string {
 	t.Helper()
 	resp, err := b.Get(p.url + path)
 	if err != nil {
@@ -136,7 +136,7 @@ func (p *rp) start(t *testing.T, b *http.Client, path string) string {
 	return resp.Header.Get("Location")
 }
 
-func get(t *testing.T, b *http.Client, u string) (int, string, http.Header) {
+func get(t testing.TB, b *http.Client, u string) (int, string, http.Header) {
 	t.Helper()
 	resp, err := b.Get(u)
 	if err != nil {
@@ -148,7 +148,7 @@ func get(t *testing.T, b *http.Client, u string) (int, string, http.Header) {
 }
 
 // logIn runs the whole flow and returns the account ID.
-func (p *rp) logIn(t *testing.T, b *http.Client) string {
+func (p *rp) logIn(t testing.TB, b *http.Client) string {
 	t.Helper()
 	cb := oidctest.LogIn(t, b, p.start(t, b, "/login/buerger?return=/akten"), citizen.Username, citizen.Password)
 	st, body, h := get(t, b, cb.String())
@@ -316,7 +316,7 @@ func TestDisabledUserStopsAtOnce(t *testing.T) {
 
 // accessToken runs the code flow as client id at the provider and returns
 // the token response (a JWT access token).
-func accessToken(t *testing.T, op *oidctest.OP, id, secret string) *oauth2.Token {
+func accessToken(t testing.TB, op *oidctest.OP, id, secret string) *oauth2.Token {
 	t.Helper()
 	redirect := "http://127.0.0.1:1/cb-" + id
 	op.AddRedirect(id, redirect)
