@@ -63,6 +63,7 @@ var auditActions = map[string]string{
 	"GET /api/v1/cases/{id}/zustellungen":          "zustellung.list",
 	"GET /api/v1/zustellungen/{zid}":               "zustellung.read",
 	"POST /api/v1/zustellungen/{zid}/acknowledge":  "zustellung.acknowledge",
+	"GET /api/v1/zustellungen/{zid}/eeb":           "zustellung.eeb.read",
 	"POST /api/v1/access-codes/redeem":             "access_code.redeem",
 }
 

@@ -70,6 +70,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/cases/{id}/zustellungen", true, s.listZustellungen},
 		{"GET", "/api/v1/zustellungen/{zid}", true, s.getZustellung},
 		{"POST", "/api/v1/zustellungen/{zid}/acknowledge", true, s.acknowledgeZustellung},
+		{"GET", "/api/v1/zustellungen/{zid}/eeb", true, s.getZustellungEEB},
 		{"POST", "/api/v1/access-codes/redeem", true, s.redeemAccessCode},
 	}
 }

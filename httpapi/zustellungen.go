@@ -200,3 +200,29 @@ func noteAuditTenant(r *http.Request, t tenancy.ID) {
 		n.tenant, n.always = t, true
 	}
 }
+
+// getZustellungEEB exports a Zustellung acknowledged by eEB as the XJustiz
+// eEB message (nachricht.eeb.zuruecklaufend, 3.6.2).
+func (s *Server) getZustellungEEB(w http.ResponseWriter, r *http.Request) {
+	svc := s.zustellungen(w, r)
+	if svc == nil {
+		return
+	}
+	sub := subject(r)
+	id := zustellung.ID(r.PathValue("zid"))
+	doc, mid, err := svc.EEB(r.Context(), sub, id)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	if z, err := svc.Get(r.Context(), sub, id); err == nil {
+		noteAudit(r, z.Tenant, string(z.Case), "")
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/xml")
+	h.Set("Content-Disposition", `attachment; filename="eeb-`+string(id)+`.xml"`)
+	h.Set("XJustiz-Message-Id", mid)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(doc)
+}

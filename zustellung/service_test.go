@@ -25,6 +25,7 @@ import (
 	"justizcloud/keys"
 	"justizcloud/search"
 	"justizcloud/sqlstore"
+	"justizcloud/sqlstore/pgtest"
 	"justizcloud/tenancy"
 	"justizcloud/verfahren"
 	"justizcloud/zustellung"
@@ -55,11 +56,15 @@ func (f *fixture) set(t time.Time) {
 	f.mu.Unlock()
 }
 
+// newDSN names the database of a fixture: SQLite by default; the
+// PostgreSQL test runs the same tests with pgtest.DSN.
+var newDSN = func(t *testing.T, dir string) string { return filepath.Join(dir, "db.sqlite") }
+
 func mustFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlstore.Open(ctx, filepath.Join(dir, "db.sqlite"), nil)
+	db, err := sqlstore.Open(ctx, newDSN(t, dir), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,4 +339,17 @@ func TestOrderRefusals(t *testing.T) {
 			t.Errorf("%s: %v, want %v", name, err, tc.want)
 		}
 	}
+}
+
+// TestPostgres runs the service's tests on PostgreSQL (conditional
+// updates, code lookup by hash, the documents of a Zustellung).
+func TestPostgres(t *testing.T) {
+	pgtest.DSN(t) // skips (or fails under CI) when PostgreSQL is unreachable
+	sqlite := newDSN
+	newDSN = func(t *testing.T, _ string) string { return pgtest.DSN(t) }
+	t.Cleanup(func() { newDSN = sqlite })
+	t.Run("RedeemExpiry", TestRedeemExpiry)
+	t.Run("RedeemRateLimit", TestRedeemRateLimit)
+	t.Run("AcknowledgeOnce", TestAcknowledgeOnce)
+	t.Run("OrderRefusals", TestOrderRefusals)
 }

@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -162,6 +163,18 @@ func TestZustellung(t *testing.T) {
 		t.Errorf("served by %q, want %s", za.ServedBy, anwaltID)
 	}
 	checkServed(a, za)
+	// The acknowledgement as an XJustiz eEB, valid by the schema and read back.
+	_, eeb := anwalt.do("GET", "/api/v1/zustellungen/"+za.ID+"/eeb", nil, nil)
+	eebFile := filepath.Join(t.TempDir(), "eeb.xml")
+	if err := os.WriteFile(eebFile, eeb, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	xjOut, err := runXJ("eeb", eebFile)
+	day := za.ServedAt.In(frist.Germany).Format(time.DateOnly)
+	if err != nil || !strings.Contains(xjOut, "acknowledges message "+za.ID) || !strings.Contains(xjOut, "received "+day) ||
+		!strings.Contains(xjOut, "to Gericht D2601 (Aktenzeichen \""+a.aktenzeichen+"\")") {
+		t.Errorf("xjustiz eeb = %v\n%s", err, xjOut)
+	}
 
 	// (b) A citizen with an account: her first download is service.
 	b := newProceeding("user:" + berndID)
@@ -183,6 +196,7 @@ func TestZustellung(t *testing.T) {
 		t.Errorf("served by %q, want %s", zb.ServedBy, berndID)
 	}
 	checkServed(b, zb)
+	bernd.expect(409, "GET", "/api/v1/zustellungen/"+zb.ID+"/eeb", nil, nil, nil)
 
 	// (c) A defendant without an account: a letter with an access code.
 	c := newProceeding("")
