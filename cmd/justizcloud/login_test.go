@@ -450,12 +450,31 @@ func TestLoginLimits(t *testing.T) {
 	}
 }
 
-// TestSessionIdleServe: a session unused for --session-idle ends.
-func TestSessionIdleServe(t *testing.T) {
-	w := startLoginWorld(t, "--session-idle", "1s")
-	b := w.browser(t)
-	b.finish(b.logIn("buerger", maxOP, w.citizen))
-	b.expect(200, "GET", "/api/v1/me", nil, nil)
-	time.Sleep(1100 * time.Millisecond)
-	b.expect(401, "GET", "/api/v1/me", nil, nil)
+// TestSessionExpiryServe: a session unused for --session-idle ends, and an
+// active one ends --session-max after the login.
+func TestSessionExpiryServe(t *testing.T) {
+	t.Run("idle", func(t *testing.T) {
+		t.Parallel()
+		w := startLoginWorld(t, "--session-idle", "1s")
+		b := w.browser(t)
+		b.finish(b.logIn("buerger", maxOP, w.citizen))
+		b.expect(200, "GET", "/api/v1/me", nil, nil)
+		time.Sleep(1100 * time.Millisecond)
+		b.expect(401, "GET", "/api/v1/me", nil, nil)
+	})
+	t.Run("absolute", func(t *testing.T) {
+		t.Parallel()
+		w := startLoginWorld(t, "--session-max", "2s")
+		b := w.browser(t)
+		b.finish(b.logIn("buerger", maxOP, w.citizen))
+		old := b.cookie("jc_session")
+		start := time.Now()
+		for time.Since(start) < 1500*time.Millisecond {
+			b.expect(200, "GET", "/api/v1/me", nil, nil)
+			time.Sleep(300 * time.Millisecond)
+		}
+		time.Sleep(time.Until(start.Add(2100 * time.Millisecond)))
+		// The browser drops the cookie at its Max-Age; the server refuses it too.
+		b.expect(401, "GET", "/api/v1/me", nil, map[string]string{"Cookie": "jc_session=" + old})
+	})
 }
