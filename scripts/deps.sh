@@ -3,8 +3,10 @@
 # Installs the system packages the build needs when they are missing:
 # libxml2's headers and pkg-config, for the XJustiz schema validator
 # (package xjustiz/xsd links libxml2 through cgo), and poppler-utils, whose
-# pdftotext reads the text layer of PDFs for the search index. Debian/Ubuntu only;
-# runs apt-get update only when the package lists are empty.
+# pdftotext reads the text layer of PDFs for the search index, and chromium,
+# the headless browser of the browser tests (package browsertest drives it
+# over the DevTools protocol; chromium-driver is not needed). Debian/Ubuntu
+# only; runs apt-get update only when the package lists are empty.
 set -euo pipefail
 
 need=()
@@ -17,11 +19,14 @@ fi
 if ! command -v pdftotext >/dev/null 2>&1; then
   need+=(poppler-utils) # the text layer of PDFs for the search index
 fi
+if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; then
+  need+=(chromium) # the browser tests (about 300 MB, once)
+fi
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "deps: please install ${need[*]} (libxml2 development files and pkg-config)" >&2
+  echo "deps: please install ${need[*]}" >&2
   exit 1
 fi
 SUDO=""
