@@ -187,6 +187,9 @@ func (s *Server) auditEntry(r *http.Request, action, route string, status int, h
 			e.SHA256 = n.sha256
 		}
 	}
+	if n := auditNoteOf(r); n != nil && status < 400 && e.Document == "" && n.document != "" {
+		e.Document, e.SHA256 = n.document, n.sha256
+	}
 	if n := auditNoteOf(r); n != nil && n.always && e.Tenant == "" {
 		e.Tenant = n.tenant
 	}
@@ -233,6 +236,9 @@ type auditNote struct {
 	caseID string
 	sha256 string
 	always bool // the tenant applies to refused and failed requests too (noteAuditTenant)
+	// document names the document a write produced (with sha256), when
+	// neither the path nor the answer does (a Zustellungsnachweis).
+	document string
 }
 
 type auditNoteKey struct{}

@@ -136,7 +136,7 @@ func (s *Server) acknowledgeZustellung(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	noteAudit(r, z.Tenant, string(z.Case), "")
+	s.noteServed(r, z)
 	writeJSON(w, http.StatusOK, toZustellung(z))
 }
 
@@ -178,8 +178,26 @@ func (s *Server) redeemAccessCode(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.log, err)
 		return
 	}
-	noteAudit(r, z.Tenant, string(z.Case), "")
+	s.noteServed(r, z)
 	writeJSON(w, http.StatusOK, toZustellung(z))
+}
+
+// noteServed files the entry of a request that served z under its case and
+// its Zustellungsnachweis with the Nachweis's SHA-256, so that the
+// Nachweis's proof bundle (GET /documents/{id}/proof) holds the moment of
+// service.
+func (s *Server) noteServed(r *http.Request, z zustellung.Zustellung) {
+	noteAudit(r, z.Tenant, string(z.Case), "")
+	if z.Proof == "" {
+		return
+	}
+	d, err := s.deps.Akte.Document(r.Context(), subject(r), z.Proof)
+	if err != nil {
+		return
+	}
+	if n := auditNoteOf(r); n != nil {
+		n.document, n.sha256 = string(d.ID), fmt.Sprintf("%x", d.SHA256)
+	}
 }
 
 // clientAddr is the client's IP address as the connection gives it.

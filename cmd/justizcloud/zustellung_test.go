@@ -163,6 +163,19 @@ func TestZustellung(t *testing.T) {
 		t.Errorf("served by %q, want %s", za.ServedBy, anwaltID)
 	}
 	checkServed(a, za)
+	// The Nachweis's proof bundle holds the acknowledgement, with the Nachweis's hash.
+	var bundle struct {
+		Document struct{ SHA256 string }
+		Entries  []struct{ Entry string }
+	}
+	anwalt.expect(200, "GET", "/api/v1/documents/"+za.ProofDocument+"/proof", nil, nil, &bundle)
+	acked := false
+	for _, e := range bundle.Entries {
+		acked = acked || strings.Contains(e.Entry, `"action":"zustellung.acknowledge"`) && strings.Contains(e.Entry, bundle.Document.SHA256)
+	}
+	if !acked {
+		t.Errorf("the Zustellungsnachweis's proof bundle lacks the acknowledgement: %+v", bundle.Entries)
+	}
 	// The acknowledgement as an XJustiz eEB, valid by the schema and read back.
 	_, eeb := anwalt.do("GET", "/api/v1/zustellungen/"+za.ID+"/eeb", nil, nil)
 	eebFile := filepath.Join(t.TempDir(), "eeb.xml")
