@@ -510,6 +510,9 @@ func (s *Service) link(ctx context.Context, z Zustellung, user string) (akte.Cas
 		return akte.Case{}, fmt.Errorf("%w: the recipient is no longer a participant of the proceeding", errs.ErrConflict)
 	}
 	p, ref := ps[i], authz.UserRef(user)
+	if slices.ContainsFunc(ps, func(q akte.Participant) bool { return q.ID != p.ID && q.Account == ref }) {
+		return akte.Case{}, fmt.Errorf("%w: your account already takes part in this proceeding in another role", errs.ErrConflict)
+	}
 	switch p.Account {
 	case ref:
 		return c, nil

@@ -185,6 +185,18 @@ func TestRedeemExpiry(t *testing.T) {
 		t.Fatalf("expired code: %v, want ErrInvalid", err)
 	}
 	f.set(time.Time{})
+	// The claimant cannot make herself the defendant; the code stays valid.
+	erika := f.mustUser(t, "erika", authz.Buerger, "")
+	ps, err := f.cases.Participants(ctx, f.gs, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.cases.UpdateParticipant(ctx, f.gs, c.ID, ps[0].ID, akte.NewParticipant{Role: ps[0].Role, Name: ps[0].Name, Account: "user:erika"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Redeem(ctx, erika, "127.0.0.1", code); !errors.Is(err, errs.ErrConflict) {
+		t.Fatalf("the claimant redeeming the defendant's code: %v, want ErrConflict", err)
+	}
 	got, err := f.svc.Redeem(ctx, bernd, "127.0.0.1", strings.ToLower(code))
 	if err != nil {
 		t.Fatalf("redeem in time: %v", err)
@@ -192,7 +204,7 @@ func TestRedeemExpiry(t *testing.T) {
 	if !got.Served() || got.ServedBy != "bernd" || got.Proof == "" {
 		t.Errorf("after redemption: %+v, want served by bernd with a proof", got)
 	}
-	ps, err := f.cases.Participants(ctx, f.gs, c.ID)
+	ps, err = f.cases.Participants(ctx, f.gs, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
