@@ -301,6 +301,7 @@ const selectJS = `(function(id, want) {
 	const el = document.getElementById(id);
 	let opts = [...el.options].filter(o => o.value === want || norm(o.text) === want);
 	if (opts.length === 0) opts = [...el.options].filter(o => norm(o.text).startsWith(want));
+	opts = opts.filter((o, i) => opts.findIndex(x => x.value === o.value) === i); // a proposal may repeat an option of the full list
 	if (opts.length !== 1) return {err: (opts.length ? 'more than one' : 'no') + ' option "' + want + '"; there are ' + el.options.length + ': ' + [...el.options].slice(0, 20).map(o => '"' + norm(o.text) + '"').join(', ')};
 	el.value = opts[0].value;
 	return {};
@@ -377,6 +378,24 @@ func (p *Page) Texts(css string) []string {
 	p.eval(fmt.Sprintf(`[...document.querySelectorAll(%s)].map(e => e.innerText)`, jsonString(css)), &out)
 	for i := range out {
 		out[i] = collapse(out[i])
+	}
+	return out
+}
+
+// Link is a link of the page.
+type Link struct {
+	Text string // visible, white space collapsed
+	Href string // path and query when on the origin, else the full URL
+}
+
+// Links returns the links (a[href]) matching css.
+func (p *Page) Links(css string) []Link {
+	p.tb.Helper()
+	var out []Link
+	p.eval(fmt.Sprintf(`[...document.querySelectorAll(%s)].filter(e => e.href).map(e => ({text: e.innerText,
+		href: e.origin === location.origin ? e.pathname + e.search + e.hash : e.href}))`, jsonString(css)), &out)
+	for i := range out {
+		out[i].Text = collapse(out[i].Text)
 	}
 	return out
 }

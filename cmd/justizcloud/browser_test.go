@@ -17,9 +17,9 @@ import (
 
 // The browser journeys: headless Chromium (package browsertest) against the
 // real server started by run(), logging in at a real OpenID provider
-// in-process. Every page of the server a journey reaches gets a screenshot
+// in-process. Every page of the server a browserJourney reaches gets a screenshot
 // and an axe-core check (WCAG 2.0/2.1 A and AA: 0 violations), and every
-// journey runs twice, with JavaScript and without. Screenshots:
+// browserJourney runs twice, with JavaScript and without. Screenshots:
 // $JUSTIZCLOUD_SCREENSHOTS/<test>/<mode>/ when set, else a temporary folder.
 
 func TestMain(m *testing.M) {
@@ -28,23 +28,23 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// portalWorld is a server whose citizens log in at a test provider
+// browserWorld is a server whose citizens log in at a test provider
 // (accounts are provisioned as buerger at the first login).
-type portalWorld struct {
+type browserWorld struct {
 	srv  *testServer
 	logs *syncBuffer
 	op   *oidctest.OP
 }
 
-const portalOPSecret = "cs-portal-6f1d0c2e9b8a7d45"
+const browserOPSecret = "cs-portal-6f1d0c2e9b8a7d45"
 
-// startPortalWorld starts the provider with users and the server.
-func startPortalWorld(t *testing.T, users ...oidctest.User) *portalWorld {
+// startBrowserWorld starts the provider with users and the server.
+func startBrowserWorld(t *testing.T, users ...oidctest.User) *browserWorld {
 	t.Helper()
-	w := &portalWorld{logs: &syncBuffer{}}
-	w.op = oidctest.Start(t, users, oidctest.Client{ID: "justizcloud", Secret: portalOPSecret})
+	w := &browserWorld{logs: &syncBuffer{}}
+	w.op = oidctest.Start(t, users, oidctest.Client{ID: "justizcloud", Secret: browserOPSecret})
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "citizen.secret"), []byte(portalOPSecret+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "citizen.secret"), []byte(browserOPSecret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg := fmt.Sprintf(`{"providers": [{"name": "buerger", "label": "Bürgerkonto (Test)", "issuer": %q,
@@ -59,28 +59,28 @@ func startPortalWorld(t *testing.T, users ...oidctest.User) *portalWorld {
 	return w
 }
 
-// citizen is a person of the test provider; each journey and mode gets its
+// citizen is a person of the test provider; each browserJourney and browserMode gets its
 // own, so that drafts and proceedings do not mix.
-func citizen(sub, first, last string) oidctest.User {
+func browserCitizen(sub, first, last string) oidctest.User {
 	user := strings.ToLower(first) + "-" + sub
 	return oidctest.User{Sub: sub, Username: user, Password: "pw-" + user + "-51c2", FirstName: first,
 		LastName: last, Email: user + "@example.org", EmailVerified: true}
 }
 
-// mode is one way the browser runs a journey.
-type mode struct {
+// browserMode is one way the browser runs a journey.
+type browserMode struct {
 	name string
 	js   bool
 }
 
-var modes = []mode{{"mit-js", true}, {"ohne-js", false}}
+var browserModes = []browserMode{{"mit-js", true}, {"ohne-js", false}}
 
-// inModes runs journey once with JavaScript and once without, in parallel,
+// inBrowserModes runs journey once with JavaScript and once without, in parallel,
 // each in a fresh browser context of the shared browser.
-func inModes(t *testing.T, origin string, journey func(t *testing.T, p *browsertest.Page, m mode)) {
+func inBrowserModes(t *testing.T, origin string, journey func(t *testing.T, p *browsertest.Page, m browserMode)) {
 	t.Helper()
 	b := browsertest.Shared(t)
-	for _, m := range modes {
+	for _, m := range browserModes {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
 			p := b.NewPage(t, browsertest.Options{Origin: origin, JS: m.js})
@@ -89,9 +89,9 @@ func inModes(t *testing.T, origin string, journey func(t *testing.T, p *browsert
 	}
 }
 
-// logIn signs in through the login page and the provider's form like a
+// browserLogIn signs in through the login page and the provider's form like a
 // person, and ends on the page the server sends them to.
-func logIn(t *testing.T, p *browsertest.Page, u oidctest.User) {
+func browserLogIn(t *testing.T, p *browsertest.Page, u oidctest.User) {
 	t.Helper()
 	if !strings.HasSuffix(p.Path(), "/login") && !strings.Contains(p.Path(), "/login?") {
 		p.Open("/login")
@@ -109,11 +109,11 @@ func logIn(t *testing.T, p *browsertest.Page, u oidctest.User) {
 // provider, back logged in, and out again — with and without JavaScript.
 func TestBrowserLogin(t *testing.T) {
 	users := map[string]oidctest.User{
-		"mit-js":  citizen("bt-login-1", "Erika", "Mustermann"),
-		"ohne-js": citizen("bt-login-2", "Max", "Mustermann"),
+		"mit-js":  browserCitizen("bt-login-1", "Erika", "Mustermann"),
+		"ohne-js": browserCitizen("bt-login-2", "Max", "Mustermann"),
 	}
-	w := startPortalWorld(t, users["mit-js"], users["ohne-js"])
-	inModes(t, w.srv.url, func(t *testing.T, p *browsertest.Page, m mode) {
+	w := startBrowserWorld(t, users["mit-js"], users["ohne-js"])
+	inBrowserModes(t, w.srv.url, func(t *testing.T, p *browsertest.Page, m browserMode) {
 		u := users[m.name]
 		p.Open("/")
 		p.See("Sie sind nicht angemeldet")
@@ -121,7 +121,7 @@ func TestBrowserLogin(t *testing.T) {
 		if got := p.Path(); !strings.HasPrefix(got, "/login") {
 			t.Fatalf("after Anmelden: %s, want the login page", got)
 		}
-		logIn(t, p, u)
+		browserLogIn(t, p, u)
 		if got := p.Path(); got != "/" {
 			t.Errorf("after the login: %s, want /", got)
 		}
