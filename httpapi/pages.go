@@ -30,6 +30,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/{$}", true, false, l.Landing},
 		{"GET", "/login", false, true, l.LoginPage},
 		{"GET", "/login/{provider}", false, true, l.Start},
+		{"POST", "/login/demo", false, true, l.DemoLogin},
 		{"GET", "/auth/callback", false, true, l.Callback},
 		{"POST", "/logout", true, false, l.Logout},
 		{"GET", "/assets/login.css", false, false, l.Stylesheet},

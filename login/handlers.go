@@ -52,7 +52,9 @@ func (s *Service) LoginPage(w http.ResponseWriter, r *http.Request) {
 		}
 		items = append(items, item{p.cfg.Label, u})
 	}
-	s.render(w, r, http.StatusOK, "login", map[string]any{"Providers": items})
+	data := map[string]any{"Providers": items}
+	s.demoForm(w, data, ret)
+	s.render(w, r, http.StatusOK, "login", data)
 }
 
 // Start (GET /login/{provider}) stores a pending login and redirects to the

@@ -41,6 +41,9 @@ type Options struct {
 	// Client makes the calls to the providers (discovery, keys, token,
 	// userinfo); default: a client with a 10 s timeout.
 	Client *http.Client
+	// Demo lists accounts one may log in as without a provider (for trying
+	// the platform out; the caller decides when that is safe).
+	Demo []DemoAccount
 }
 
 // Service logs people in with OpenID Connect and keeps their sessions. It
@@ -57,6 +60,7 @@ type Service struct {
 	touchEvery time.Duration
 	secure     bool
 	public     *url.URL
+	demo       []DemoAccount
 }
 
 // Cookie names. Over https they carry the __Host- prefix, which makes the
@@ -101,7 +105,7 @@ func New(o Options) (*Service, error) {
 	}
 	s := &Service{store: o.Store, users: o.Users, log: o.Logger, now: o.Now, idle: o.Idle, max: o.Max,
 		touchEvery: min(time.Minute, o.Idle/10), secure: o.TLS || pub.Scheme == "https", public: pub,
-		byName: map[string]*provider{}}
+		byName: map[string]*provider{}, demo: o.Demo}
 	for _, c := range o.Providers {
 		if err := c.validate(); err != nil {
 			return nil, fmt.Errorf("login: provider %s: %w", c.Name, err)

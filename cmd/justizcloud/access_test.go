@@ -120,7 +120,9 @@ func TestAccessByRelation(t *testing.T) {
 	nwCourt.expect(200, "GET", "/api/v1/documents/"+doc2.ID, nil, nil, nil)
 	nwCourt.expect(403, "POST", "/api/v1/cases/"+caseA+"/documents", strings.NewReader("%PDF-1.7"), docHdr("x.pdf", nil), nil)
 	nwCourt.expect(404, "GET", "/api/v1/cases/"+caseB, nil, nil, nil)
-	var rels struct{ Items []struct{ Relation, Holder string } }
+	var rels struct {
+		Items []struct{ Relation, Holder string }
+	}
 	gs.expect(200, "GET", "/api/v1/cases/"+caseA+"/access", nil, nil, &rels)
 	var got []string
 	for _, r := range rels.Items {

@@ -5,12 +5,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
+	"time"
 
 	"justizcloud/akte"
 	"justizcloud/authz"
+	"justizcloud/errs"
+	"justizcloud/identity"
+	"justizcloud/login"
 	"justizcloud/sqlstore"
 	"justizcloud/tenancy"
 )
@@ -70,4 +76,60 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, svc *akte.Service, log *slog
 		log.Info("demo case filed", "tenant", dc.tenant, "aktenzeichen", c.Aktenzeichen.String(), "id", c.ID)
 	}
 	return nil
+}
+
+// demoUser is an account of the demo login (serve --demo on a loopback
+// address): fixed IDs, so that seeding is idempotent.
+type demoUser struct {
+	user  identity.User
+	label string
+}
+
+var demoUsers = []demoUser{
+	{identity.User{ID: "usr_demo_erika", Role: authz.Buerger, Name: "Erika Mustermann", Email: "erika.mustermann@demo.invalid"}, "Erika Mustermann – Bürgerin, Klägerin"},
+	{identity.User{ID: "usr_demo_max", Role: authz.Buerger, Name: "Max Beispiel", Email: "max.beispiel@demo.invalid"}, "Max Beispiel – Bürger, Beklagter"},
+	{identity.User{ID: "usr_demo_klug", Role: authz.Rechtsanwalt, Org: "kanzlei-klug", Name: "RAin Dr. Sabine Klug", Email: "klug@demo.invalid"}, "RAin Dr. Sabine Klug – Rechtsanwältin"},
+	{identity.User{ID: "usr_demo_gs", Role: authz.Geschaeftsstelle, Tenant: "DE-BY", Court: "D2601", Name: "Geschäftsstelle Abt. 12 (Demo)"}, "Geschäftsstelle – Amtsgericht München"},
+	{identity.User{ID: "usr_demo_richterin", Role: authz.Richter, Tenant: "DE-BY", Court: "D2601", Name: "Richterin am AG Dr. Weber (Demo)"}, "Richterin Dr. Weber – Amtsgericht München"},
+	{identity.User{ID: "usr_demo_admin", Role: authz.Landesadmin, Tenant: "DE-BY", Name: "Landesadmin Bayern (Demo)"}, "Landesadmin – Bayern"},
+}
+
+// seedDemoUsers creates the demo accounts (once) and returns them for the
+// login page. The first demo proceeding gets Erika Mustermann and Max
+// Beispiel as its parties, linked to their accounts, when it has none.
+func seedDemoUsers(ctx context.Context, db *sqlstore.DB, svc *akte.Service) ([]login.DemoAccount, error) {
+	var out []login.DemoAccount
+	for _, d := range demoUsers {
+		u := d.user
+		u.CreatedAt = time.Now().UTC()
+		if err := db.CreateUser(ctx, u); err != nil && !errors.Is(err, errs.ErrConflict) {
+			return nil, fmt.Errorf("demo accounts: %w", err)
+		}
+		out = append(out, login.DemoAccount{User: u.ID, Label: d.label})
+	}
+	first := demoCases[0]
+	cs, err := db.Cases(ctx, first.tenant, akte.CaseFilter{Court: first.court, Limit: 1})
+	if err != nil || len(cs) == 0 {
+		return out, err
+	}
+	sub := authz.Subject{ID: "demo", Tenant: first.tenant, Role: authz.Landesadmin}
+	if ps, err := svc.Participants(ctx, sub, cs[0].ID); err != nil || len(ps) > 0 {
+		return out, err
+	}
+	for _, p := range []akte.NewParticipant{
+		{Role: "klaeger", Name: "Erika Mustermann", Address: "Musterstraße 1, 80331 München", Account: authz.UserRef("usr_demo_erika")},
+		{Role: "beklagter", Name: "Max Beispiel", Address: "Beispielweg 2, 80333 München", Account: authz.UserRef("usr_demo_max")},
+	} {
+		if _, err := svc.AddParticipant(ctx, sub, cs[0].ID, p); err != nil {
+			return nil, fmt.Errorf("demo parties: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// loopback reports whether a listener accepts only local connections: the
+// demo login, which needs no password, is offered only then.
+func loopback(a net.Addr) bool {
+	ta, ok := a.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
 }

@@ -113,7 +113,7 @@ func (c *loginConfig) limits() httpapi.Limits {
 
 // newLogin builds the login service: the providers of --oidc-config (none
 // without it: the pages then say so) and sessions in the store.
-func newLogin(c *loginConfig, db *sqlstore.DB, users *identity.Users, public string, log *slog.Logger) (*login.Service, error) {
+func newLogin(c *loginConfig, db *sqlstore.DB, users *identity.Users, public string, demo []login.DemoAccount, log *slog.Logger) (*login.Service, error) {
 	var providers []login.ProviderConfig
 	if c.OIDCConfig != "" {
 		var err error
@@ -122,7 +122,7 @@ func newLogin(c *loginConfig, db *sqlstore.DB, users *identity.Users, public str
 		}
 	}
 	return login.New(login.Options{Providers: providers, PublicURL: public, TLS: c.tls(),
-		Idle: c.SessionIdle, Max: c.SessionMax, Store: db, Users: users, Logger: log})
+		Idle: c.SessionIdle, Max: c.SessionMax, Store: db, Users: users, Logger: log, Demo: demo})
 }
 
 // sessionSweepLoop removes ended sessions and abandoned logins every few minutes.

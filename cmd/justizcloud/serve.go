@@ -21,6 +21,7 @@ import (
 	"justizcloud/frist"
 	"justizcloud/httpapi"
 	"justizcloud/identity"
+	"justizcloud/login"
 	"justizcloud/search"
 	"justizcloud/verfahren"
 	"justizcloud/xjustiz"
@@ -155,7 +156,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// Browser logins with OpenID Connect, sessions in the store; people
 	// resolve to accounts through identity.Users.
 	public := cfg.Login.publicURL(ln)
-	loginSvc, err := newLogin(&cfg.Login, b.db, users, public, log)
+	var demo []login.DemoAccount
+	if cfg.Demo && loopback(ln.Addr()) {
+		if demo, err = seedDemoUsers(ctx, b.db, svc); err != nil {
+			return err
+		}
+	}
+	loginSvc, err := newLogin(&cfg.Login, b.db, users, public, demo, log)
 	if err != nil {
 		return err
 	}
@@ -197,6 +204,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log.Info("listening", "url", url, "data", cfg.Data, "db", dbKind(cfg.DB), "blob", cfg.Blob)
 	fmt.Fprintf(stdout, "Justizcloud listens on %s\n", url)
+	if len(demo) > 0 {
+		fmt.Fprintf(stdout, "Demo accounts (citizen, defendant, lawyer, clerk, judge, Land admin): log in at %s/login\n", public)
+	}
 	if cfg.Demo {
 		fmt.Fprintf(stdout, "Demo data: cases in DE-BY, DE-NW and DE-BE. Get a token in a second shell with\n"+
 			"  go run ./cmd/justizcloud token create --data %s --tenant DE-BY --role geschaeftsstelle\n"+
