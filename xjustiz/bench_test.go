@@ -6,6 +6,7 @@ package xjustiz
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"justizcloud/xjustiz/xsd"
@@ -69,5 +70,36 @@ func BenchmarkSchemaOnly(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// BenchmarkValidateAndMap is the XML part of an import: validation and
+// mapping of every valid GDS sample, the element tree taken from libxml2's
+// parse (tree) or from a second parse with encoding/xml (reparse).
+func BenchmarkValidateAndMap(b *testing.B) {
+	v := mustValidator(b)
+	var docs [][]byte
+	var size int64
+	for _, d := range mustSampleDocs(b) {
+		if rep, err := v.Validate(d); err == nil && rep.Valid() && strings.HasPrefix(rep.Root, "nachricht.gds.") {
+			docs = append(docs, d)
+			size += int64(len(d))
+		}
+	}
+	for _, mode := range []string{"tree", "reparse"} {
+		b.Run(mode, func(b *testing.B) {
+			b.SetBytes(size)
+			for b.Loop() {
+				for _, d := range docs {
+					rep, err := v.validate(d, mode == "tree")
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := ParseMessage(d, rep); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }

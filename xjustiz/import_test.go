@@ -36,7 +36,7 @@ type fixture struct {
 	sub authz.Subject
 }
 
-func mustFixture(t *testing.T, dsn string) fixture {
+func mustFixture(t testing.TB, dsn string) fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()

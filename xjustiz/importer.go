@@ -102,7 +102,7 @@ type ImportResult struct {
 // case of the first import and changes nothing; another message with an id
 // the tenant has imported already is refused (errs.ErrConflict).
 func (im *Importer) Import(ctx context.Context, sub authz.Subject, p *Package, o ImportOptions) (*ImportResult, error) {
-	rep, err := im.v.Validate(p.Message)
+	rep, err := im.v.validate(p.Message, true) // with the element tree: the message is parsed once
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", p.Name, err)
 	}

@@ -6,6 +6,7 @@ package xjustiz
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -181,6 +182,53 @@ func parseTree(doc []byte) (*node, error) {
 	}
 }
 
+// buildTree makes the element tree from the flat encoding of xsd.Doc.Tree.
+func buildTree(flat []byte) (*node, error) {
+	var stack []*node
+	var root *node
+	for i := 0; i < len(flat); {
+		kind := flat[i]
+		i++
+		switch kind {
+		case 0x01, 0x02:
+			end := bytes.IndexByte(flat[i:], 0)
+			if end < 0 {
+				return nil, errors.New("tree: truncated")
+			}
+			s := string(flat[i : i+end])
+			i += end + 1
+			if kind == 0x02 {
+				if len(stack) == 0 {
+					return nil, errors.New("tree: text outside the root")
+				}
+				stack[len(stack)-1].text += s
+				continue
+			}
+			n := &node{name: s}
+			if len(stack) > 0 {
+				p := stack[len(stack)-1]
+				p.kids = append(p.kids, n)
+			} else if root == nil {
+				root = n
+			} else {
+				return nil, errors.New("tree: two roots")
+			}
+			stack = append(stack, n)
+		case 0x03:
+			if len(stack) == 0 {
+				return nil, errors.New("tree: unbalanced")
+			}
+			stack = stack[:len(stack)-1]
+		default:
+			return nil, fmt.Errorf("tree: unknown record %#x", kind)
+		}
+	}
+	if root == nil || len(stack) != 0 {
+		return nil, errors.New("tree: incomplete")
+	}
+	return root, nil
+}
+
 // ParseMessage maps a message that Validator.Validate found valid. Only GDS
 // messages (nachricht.gds.*) map to a proceeding; others fail with
 // errs.ErrInvalid.
@@ -188,9 +236,12 @@ func ParseMessage(doc []byte, rep *Report) (*Message, error) {
 	if !strings.HasPrefix(rep.Root, "nachricht.gds.") {
 		return nil, fmt.Errorf("%w: %s is not a GDS message that carries a proceeding (eEB and Fachmodul messages are not imported)", errs.ErrInvalid, rep.Root)
 	}
-	root, err := parseTree(doc)
-	if err != nil {
-		return nil, err
+	root := rep.tree
+	if root == nil {
+		var err error
+		if root, err = parseTree(doc); err != nil {
+			return nil, err
+		}
 	}
 	m := &Message{Version: rep.Version, Root: rep.Root}
 	kopf := root.child("nachrichtenkopf")

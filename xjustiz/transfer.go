@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"justizcloud/akte"
@@ -94,6 +95,8 @@ type Built struct {
 	MessageID string
 	Manifest  string // lowercase hex SHA-256 of the manifest
 	Seal      uint64 // sequence number of the seal entry in the sender's log
+
+	fingerprint string // what the package holds of the case (see state)
 }
 
 // Package writes the transfer package of case id for court to (a court of
@@ -202,7 +205,56 @@ func (t *Transfer) build(ctx context.Context, sub authz.Subject, c akte.Case, to
 	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("transfer: %w", err)
 	}
-	return &Built{Case: c, To: to, MessageID: ex.MessageID, Manifest: hex.EncodeToString(sum[:]), Seal: seq}, nil
+	return &Built{Case: c, To: to, MessageID: ex.MessageID, Manifest: hex.EncodeToString(sum[:]), Seal: seq,
+		fingerprint: packed(m)}, nil
+}
+
+// packed is what a manifest holds of the case that a write could change:
+// document ids, participants and the number of events.
+func packed(m *manifest) string {
+	var b strings.Builder
+	for _, d := range m.Documents {
+		b.WriteString("d " + d.ID + "\n")
+	}
+	for _, p := range m.Participants {
+		fmt.Fprintf(&b, "p %q %q %q %q %q %q\n", p.ID, p.Role, p.Name, p.Address, p.Represents, p.Account)
+	}
+	fmt.Fprintf(&b, "e %d\n", len(m.Events))
+	return b.String()
+}
+
+// unchanged checks that case c still is what the package holds. The case
+// takes no writes once it is pending, but a write that passed its check
+// just before may still have landed while the package was written; then
+// the hand-over stops (errs.ErrConflict) rather than lose it.
+func (t *Transfer) unchanged(ctx context.Context, sub authz.Subject, c akte.Case, b *Built) error {
+	m := &manifest{Participants: []manifestParticipant{}}
+	docs, err := t.svc.Documents(ctx, sub, c.ID)
+	if err != nil {
+		return fmt.Errorf("transfer: %w", err)
+	}
+	for _, d := range docs {
+		m.Documents = append(m.Documents, manifestDocument{ID: string(d.ID)})
+	}
+	ps, err := t.svc.Participants(ctx, sub, c.ID)
+	if err != nil {
+		return fmt.Errorf("transfer: %w", err)
+	}
+	for _, p := range ps {
+		m.Participants = append(m.Participants, manifestParticipant{ID: string(p.ID), Role: p.Role, Name: p.Name, Address: p.Address,
+			Represents: string(p.Represents), Account: p.Account})
+	}
+	if c.Procedure != "" {
+		st, _, err := t.proc.Status(ctx, sub, c.ID)
+		if err != nil {
+			return fmt.Errorf("transfer: %w", err)
+		}
+		m.Events = make([]manifestEvent, st.Version)
+	}
+	if packed(m) != b.fingerprint {
+		return fmt.Errorf("transfer: %w: case %s changed while it was being packed (a write that began before the hand-over); nothing was handed over, try again", errs.ErrConflict, c.ID)
+	}
+	return nil
 }
 
 // seal appends the entry that names the manifest's SHA-256 to the sender's
@@ -267,6 +319,9 @@ func (t *Transfer) Handover(ctx context.Context, sub authz.Subject, id akte.Case
 	}()
 	b, err := t.build(ctx, sub, c, court, scratch, info)
 	if err != nil {
+		return nil, err
+	}
+	if err := t.unchanged(ctx, sub, c, b); err != nil {
 		return nil, err
 	}
 	acc, err := t.Accept(ctx, ReceivingSubject(sub, court), scratch, scratch.Size(), info)

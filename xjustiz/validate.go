@@ -36,6 +36,11 @@ type Report struct {
 	Schema  string      // schema document used ("3.6.2/xjustiz_0005_nachrichten_3_2.xsd")
 	Errors  []xsd.Error // schema errors, then code list errors; warnings included
 	Dropped int         // errors beyond the limit
+
+	// tree is the valid message's element tree, taken from libxml2's parse
+	// when the importer asked for it, so that ParseMessage need not parse
+	// the message a second time.
+	tree *node
 }
 
 // Valid reports whether the message has no errors (warnings allowed).
@@ -114,6 +119,12 @@ func (v *Validator) ReadMessage(r io.Reader) ([]byte, error) {
 // large (xsd.ErrTooLarge), an unknown version (ErrUnknownVersion), or a root
 // element no schema of that version declares.
 func (v *Validator) Validate(doc []byte) (*Report, error) {
+	return v.validate(doc, false)
+}
+
+// validate is Validate; with tree, a valid message's report carries its
+// element tree for ParseMessage.
+func (v *Validator) validate(doc []byte, tree bool) (*Report, error) {
 	max := v.lim.MaxBytes
 	if max <= 0 {
 		max = xsd.DefaultMaxBytes
@@ -157,6 +168,15 @@ func (v *Validator) Validate(doc []byte) (*Report, error) {
 	rep.Errors, rep.Dropped = vres.Errors, vres.Dropped
 	if rep.Valid() {
 		rep.Errors = append(rep.Errors, v.checkCodes(d, version)...)
+	}
+	if tree && rep.Valid() {
+		flat, err := d.Tree()
+		if err != nil {
+			return nil, fmt.Errorf("validate: %w", err)
+		}
+		if rep.tree, err = buildTree(flat); err != nil {
+			return nil, fmt.Errorf("validate: %w", err)
+		}
 	}
 	return rep, nil
 }

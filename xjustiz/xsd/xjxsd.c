@@ -264,3 +264,72 @@ void xj_doc_codes(xmlDocPtr doc, const char **names, int n, xj_state *st) {
 void xj_doc_free(xmlDocPtr doc) {
 	xmlFreeDoc(doc);
 }
+
+// The tree export: a flat buffer of records in document order, 0x01 name
+// 0x00 for an element's start, 0x02 text 0x00 for text or CDATA directly in
+// it, 0x03 for its end. XML 1.0 allows neither NUL nor the bytes 0x01 to
+// 0x03 in names or text, so the markers cannot occur in the content.
+typedef struct {
+	char *buf;
+	size_t len, cap;
+	int failed;
+} xj_buf;
+
+static void xj_put(xj_buf *b, const char *s, size_t n) {
+	if (b->failed) {
+		return;
+	}
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n) {
+			cap *= 2;
+		}
+		char *nb = realloc(b->buf, cap);
+		if (nb == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->buf = nb;
+		b->cap = cap;
+	}
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+}
+
+static void xj_tree_walk(xmlNodePtr n, xj_buf *b) {
+	for (; n != NULL; n = n->next) {
+		switch (n->type) {
+		case XML_ELEMENT_NODE:
+			xj_put(b, "\x01", 1);
+			xj_put(b, (const char *)n->name, strlen((const char *)n->name) + 1);
+			xj_tree_walk(n->children, b);
+			xj_put(b, "\x03", 1);
+			break;
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+			if (n->content != NULL) {
+				xj_put(b, "\x02", 1);
+				xj_put(b, (const char *)n->content, strlen((const char *)n->content) + 1);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+char *xj_doc_tree(xmlDocPtr doc, size_t *len) {
+	xj_buf b = {0};
+	xj_tree_walk(xmlDocGetRootElement(doc), &b);
+	if (!b.failed && b.buf == NULL) {
+		b.buf = malloc(1);
+		b.failed = b.buf == NULL;
+	}
+	if (b.failed) {
+		free(b.buf);
+		*len = 0;
+		return NULL;
+	}
+	*len = b.len;
+	return b.buf;
+}

@@ -64,6 +64,10 @@ char *xj_doc_attr(xmlDocPtr doc, const char *attr);
 // xj_doc_codes adds an entry (elem, line, msg = the code) to st for every
 // element named in names[0..n) that has a child element <code>.
 void xj_doc_codes(xmlDocPtr doc, const char **names, int n, xj_state *st);
+// xj_doc_tree returns the document's elements and their text as a flat
+// buffer (see xjxsd.c) of *len bytes, which the caller frees; NULL when out
+// of memory.
+char *xj_doc_tree(xmlDocPtr doc, size_t *len);
 void xj_doc_free(xmlDocPtr doc);
 
 #endif
