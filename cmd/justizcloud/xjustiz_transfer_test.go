@@ -310,6 +310,14 @@ func TestTransferBYtoBE(t *testing.T) {
 			t.Errorf("Berlin's log of the case lacks %s: %v", a, beLog)
 		}
 	}
+
+	// Offline, both logs verify with every document they name.
+	srv.stop()
+	for _, tn := range []string{"DE-BY", "DE-BE"} {
+		if out, err := runCmd("audit", "verify", "--data", data, "--tenant", tn); err != nil {
+			t.Errorf("audit verify %s: %v\n%s", tn, err, out)
+		}
+	}
 }
 
 type historyResp struct {
