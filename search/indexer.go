@@ -151,9 +151,11 @@ func (x *Indexer) IndexCase(ctx context.Context, t tenancy.ID, id akte.CaseID) e
 	return x.indexBatch(ctx, []Pending{{Tenant: t, Case: id}})
 }
 
-// IndexDocument indexes a document's filename and, for text/plain and
-// text/html, its text. A document whose content cannot be read (shredded,
-// damaged) is indexed by its filename only.
+// IndexDocument indexes a document's filename and, for text/plain,
+// text/html and PDF, its text. A document whose content cannot be read
+// (shredded, damaged) and a restricted one are indexed by their filename
+// only: the index must not hold the text of a Sonderheft or of a letter
+// carrying an access code.
 func (x *Indexer) IndexDocument(ctx context.Context, t tenancy.ID, id akte.DocumentID) error {
 	return x.indexBatch(ctx, []Pending{{Tenant: t, Document: id}})
 }
@@ -211,7 +213,7 @@ func (x *Indexer) documentEntry(ctx context.Context, t tenancy.ID, id akte.Docum
 		return Entry{}, fmt.Errorf("index document %s: %w", id, err)
 	}
 	text := ""
-	if Extractable(d.ContentType) {
+	if Extractable(d.ContentType) && !d.Restricted {
 		text, err = x.readText(ctx, d)
 		if err != nil {
 			if ctx.Err() != nil {

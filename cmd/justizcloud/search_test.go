@@ -185,3 +185,27 @@ func TestSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestRestrictedDocumentTextNotIndexed: a restricted document (a Sonderheft,
+// a letter with an access code) is found by its filename only; its text
+// never enters the search index.
+func TestRestrictedDocumentTextNotIndexed(t *testing.T) {
+	data := t.TempDir()
+	srv := startServe(t, data, "--demo=false")
+	gs := client{t, srv.url, mustToken(t, data, "DE-BY", "geschaeftsstelle")}
+	c := createCase(t, gs)
+	hdr := func(name string) map[string]string {
+		return map[string]string{"Content-Type": "text/plain; charset=utf-8", "Content-Disposition": `attachment; filename="` + name + `"`}
+	}
+	gs.expect(201, "POST", "/api/v1/cases/"+c+"/documents?restricted=true", strings.NewReader("Zugangscode Quokkaschlüssel 7K3M"), hdr("sonderheft.txt"), nil)
+	gs.expect(201, "POST", "/api/v1/cases/"+c+"/documents", strings.NewReader("Offener Schriftsatz Kaktusgarten"), hdr("schriftsatz.txt"), nil)
+	count := func(q string) int {
+		var r searchResp
+		gs.expect(200, "GET", "/api/v1/search?q="+url.QueryEscape(q), nil, nil, &r)
+		return len(r.Items)
+	}
+	waitFor(t, func() bool { return count("Kaktusgarten") == 1 && count("sonderheft") == 1 }, "both documents indexed")
+	if n := count("Quokkaschlüssel"); n != 0 {
+		t.Errorf("the restricted document's text is searchable: %d hits", n)
+	}
+}
