@@ -16,6 +16,7 @@ import (
 	"justizcloud/akte"
 	"justizcloud/audit"
 	"justizcloud/authz"
+	"justizcloud/errs"
 	"justizcloud/tenancy"
 	"justizcloud/verfahren"
 	"justizcloud/xjustiz/xsd"
@@ -80,6 +81,16 @@ func (t *Transfer) Accept(ctx context.Context, sub authz.Subject, r io.ReaderAt,
 		}
 	}
 	if res.Repeated {
+		// The pointer back to the sender is recorded last: without it, an
+		// earlier acceptance of this package stopped half-way.
+		_, st, err := t.svc.Transfer(ctx, sub, res.Case.ID)
+		if err != nil {
+			return acc, fmt.Errorf("transfer package: %w", err)
+		}
+		if st.From == nil || st.From.Manifest != from.Manifest {
+			return acc, fmt.Errorf("transfer package: %w: an earlier acceptance of this package stopped after creating case %s; it needs an operator",
+				errs.ErrConflict, res.Case.ID)
+		}
 		acc.Repeated = true
 		return acc, nil
 	}
@@ -94,9 +105,6 @@ func (t *Transfer) Accept(ctx context.Context, sub authz.Subject, r io.ReaderAt,
 		}
 		acc.State, acc.Events = st.State, len(history)
 	}
-	if err := t.svc.RecordTransferredFrom(ctx, sub, res.Case.ID, from); err != nil {
-		return acc, fmt.Errorf("transfer package: %w", err)
-	}
 	if t.log != nil {
 		if _, err := t.log.Append(ctx, t.entry(sub, sub.Tenant, info, ActionTransferReceive, string(res.Case.ID), "", from.Manifest)); err != nil {
 			return acc, fmt.Errorf("transfer package: %w", err)
@@ -107,6 +115,9 @@ func (t *Transfer) Accept(ctx context.Context, sub authz.Subject, r io.ReaderAt,
 				return acc, fmt.Errorf("transfer package: %w", err)
 			}
 		}
+	}
+	if err := t.svc.RecordTransferredFrom(ctx, sub, res.Case.ID, from); err != nil {
+		return acc, fmt.Errorf("transfer package: %w", err)
 	}
 	return acc, nil
 }
@@ -175,13 +186,28 @@ func (t *Transfer) verify(ctx context.Context, sub authz.Subject, p *Package, md
 			return nil, from, errTransfer("file %q is in the package but not in the manifest", f)
 		}
 	}
-	ids := map[string]bool{}
+	// The participants' rules that the import would otherwise find only
+	// after the case exists: known roles, and counsel for a listed party.
+	roles := map[string]akte.ParticipantRole{}
+	for _, r := range akte.ParticipantRoles() {
+		roles[r.Key] = r
+	}
+	byID := map[string]manifestParticipant{}
 	for _, pt := range m.Participants {
-		ids[pt.ID] = true
+		if _, ok := roles[pt.Role]; !ok {
+			return nil, from, errTransfer("participant %s has the unknown role %q", pt.ID, pt.Role)
+		}
+		if _, dup := byID[pt.ID]; dup || pt.ID == "" {
+			return nil, from, errTransfer("participant id %q is empty or listed twice", pt.ID)
+		}
+		byID[pt.ID] = pt
 	}
 	for _, pt := range m.Participants {
-		if pt.Represents != "" && !ids[pt.Represents] {
-			return nil, from, errTransfer("participant %s represents %s, which the manifest does not list", pt.ID, pt.Represents)
+		if pt.Represents == "" {
+			continue
+		}
+		if party, ok := byID[pt.Represents]; !ok || !roles[party.Role].Party || party.Represents != "" {
+			return nil, from, errTransfer("participant %s represents %s, which is not a party the manifest lists", pt.ID, pt.Represents)
 		}
 	}
 	docs := map[string]akte.DocumentID{}

@@ -311,6 +311,21 @@ func TestTransferBYtoBE(t *testing.T) {
 		}
 	}
 
+	// The package alone is no longer to be had, and a package accepted
+	// once (here the one taken before the hand-over, as a receiver on
+	// another platform would get it) is accepted once: the same again
+	// answers 200 with the same case.
+	gs.expect(409, "GET", base+"/transfer-package?to_court="+toCourt, nil, nil, nil)
+	var first, again struct {
+		Repeated bool
+		Case     caseResp
+	}
+	beGS.expect(201, "POST", "/api/v1/xjustiz/transfers", bytes.NewReader(pkg), zipHdr, &first)
+	beGS.expect(200, "POST", "/api/v1/xjustiz/transfers", bytes.NewReader(pkg), zipHdr, &again)
+	if !again.Repeated || again.Case.ID != first.Case.ID || first.Case.ID == tr.Case.ID {
+		t.Errorf("accepting a package twice: %+v, then %+v", first, again)
+	}
+
 	// Offline, both logs verify with every document they name.
 	srv.stop()
 	for _, tn := range []string{"DE-BY", "DE-BE"} {
