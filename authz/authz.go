@@ -112,6 +112,12 @@ const (
 	// ServeCase orders service (Zustellung) of documents of a proceeding to
 	// a participant: access instead of a copy (package zustellung).
 	ServeCase Action = "case.serve"
+	// FileCase files a claim or an application at a court: it creates the
+	// proceeding with its filer as a participant (the portal's guided
+	// interviews). Every authenticated subject may file at any court; the
+	// court must be active (package akte checks that). It never acts on an
+	// existing proceeding.
+	FileCase Action = "case.file"
 	// ReadAudit reads the tenant's audit log: checkpoints and proofs.
 	ReadAudit Action = "audit.read"
 	// ManageUsers creates and changes user accounts within a tenant or court.
@@ -170,6 +176,9 @@ func Decide(sub Subject, a Action, r Resource, rels []Tuple, now time.Time) erro
 		return fmt.Errorf("authz: no subject: %w", errs.ErrUnauthenticated)
 	}
 	if a == ReadCourts { // reference data, visible to every authenticated subject
+		return nil
+	}
+	if a == FileCase && r.Case == "" { // a filing creates a proceeding; anyone may file
 		return nil
 	}
 	visible := false

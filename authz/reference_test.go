@@ -26,7 +26,7 @@ var allActions = []authz.Action{
 	authz.ReadCourts, authz.CreateCase, authz.ReadCase, authz.AddDocument, authz.ReadDocument, authz.RestrictDocument,
 	authz.FireEvent, authz.ManageParticipants, authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge,
 	authz.ManageAccess, authz.ImportXJustiz, authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize,
-	authz.TransferCase, authz.ServeCase,
+	authz.TransferCase, authz.ServeCase, authz.FileCase,
 }
 
 // refOffice is what each staff role may do by office, within its tenant
@@ -77,6 +77,10 @@ func reference(sub authz.Subject, r authz.Resource, rels []authz.Tuple, now time
 		return refVerdict{unauthenticated: true}
 	}
 	v := refVerdict{allowed: map[authz.Action]bool{authz.ReadCourts: true}}
+	// Filing creates a proceeding: allowed to everyone, on no existing case.
+	if r.Case == "" {
+		v.allowed[authz.FileCase] = true
+	}
 
 	// By office.
 	if staff && r.Tenant == sub.Tenant && (sub.Court == "" || r.Court == "" || sub.Court == r.Court) {

@@ -8,10 +8,12 @@ import (
 	"strings"
 )
 
-// Content-Security-Policies. The pages load only their own stylesheet and
-// hold no script; the API answers JSON and files, which may load nothing.
+// Content-Security-Policies. The pages load only their own stylesheets and
+// hold no script; images may also be data: URIs, which the KERN-UX
+// stylesheet uses for its icons (CSS masks; an image cannot run script).
+// The API answers JSON and files, which may load nothing.
 const (
-	cspPages = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; " +
+	cspPages = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; " +
 		"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 	cspAPI = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox"
 )
@@ -39,8 +41,8 @@ func (s *Server) securityHeaders(w http.ResponseWriter, r *http.Request) {
 }
 
 // isPage reports whether path belongs to the HTML pages of the login
-// package rather than to the JSON API.
+// package or the portal rather than to the JSON API.
 func isPage(path string) bool {
-	return path == "/" || path == "/login" || path == "/logout" ||
+	return path == "/" || portalPage(path) || path == "/login" || path == "/logout" ||
 		strings.HasPrefix(path, "/login/") || strings.HasPrefix(path, "/auth/") || strings.HasPrefix(path, "/assets/")
 }

@@ -5,10 +5,11 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 )
 
-// pageRoute is one HTML page of the login package. The pages are not part
-// of the API (and not of openapi.json).
+// pageRoute is one HTML page of the login package or the portal. The pages
+// are not part of the API (and not of openapi.json).
 type pageRoute struct {
 	method  string
 	pattern string
@@ -20,21 +21,64 @@ type pageRoute struct {
 	handler http.HandlerFunc
 }
 
-// pageRoutes is the route table of the pages; empty without a login service.
+// pageRoutes is the route table of the pages; empty without a login
+// service. With the portal, "/" is its start page and the login package's
+// account page moves to /konto.
 func (s *Server) pageRoutes() []pageRoute {
 	l := s.deps.Login
 	if l == nil {
 		return nil
 	}
-	return []pageRoute{
-		{"GET", "/{$}", true, false, l.Landing},
+	routes := []pageRoute{
 		{"GET", "/login", false, true, l.LoginPage},
 		{"GET", "/login/{provider}", false, true, l.Start},
-		{"POST", "/login/demo", false, true, l.DemoLogin},
 		{"GET", "/auth/callback", false, true, l.Callback},
 		{"POST", "/logout", true, false, l.Logout},
 		{"GET", "/assets/login.css", false, false, l.Stylesheet},
 	}
+	p := s.deps.Portal
+	if p == nil {
+		return append(routes, pageRoute{"GET", "/{$}", true, false, l.Landing})
+	}
+	return append(routes, []pageRoute{
+		{"GET", "/{$}", true, false, p.Start},
+		{"GET", "/konto", true, false, l.Landing},
+		{"GET", "/assets/{version}/{name...}", false, false, p.Assets().ServeHTTP},
+		{"GET", "/impressum", true, false, p.Info},
+		{"GET", "/datenschutz", true, false, p.Info},
+		{"GET", "/barrierefreiheit", true, false, p.Info},
+		{"GET", "/antrag/{name}", true, false, p.Overview},
+		{"POST", "/antrag/{name}", true, false, p.Begin},
+		{"GET", "/antrag/{name}/seite/{page}", true, false, p.Page},
+		// Pages with uploads post multipart forms, whose CSRF token
+		// PeekCSRF reads before authentication checks it.
+		{"POST", "/antrag/{name}/seite/{page}", false, false, s.multipartPage(p.PostPage)},
+		{"GET", "/antrag/{name}/zusammenfassung", true, false, p.Summary},
+		{"POST", "/antrag/{name}/einreichen", true, false, p.File},
+		{"GET", "/verfahren", true, false, p.Cases},
+		{"GET", "/verfahren/{id}", true, false, p.Case},
+		{"GET", "/verfahren/{id}/dokumente/{doc}", true, false, p.Download},
+		{"GET", "/antrag/", true, false, p.NotFound},
+		{"GET", "/verfahren/", true, false, p.NotFound},
+	}...)
+}
+
+// multipartPage runs the portal's PeekCSRF, then authentication with the
+// CSRF check, then h.
+func (s *Server) multipartPage(h http.HandlerFunc) http.HandlerFunc {
+	inner := s.authn(h, false)
+	return func(w http.ResponseWriter, r *http.Request) {
+		inner(w, s.deps.Portal.PeekCSRF(w, r))
+	}
+}
+
+// portalPage reports whether path is one of the portal's pages.
+func portalPage(path string) bool {
+	switch path {
+	case "/konto", "/impressum", "/datenschutz", "/barrierefreiheit", "/verfahren":
+		return true
+	}
+	return strings.HasPrefix(path, "/antrag/") || strings.HasPrefix(path, "/verfahren/")
 }
 
 // limitLogin applies the login rate limit of the client's IP.

@@ -27,6 +27,7 @@ import (
 	"justizcloud/frist"
 	"justizcloud/identity"
 	"justizcloud/login"
+	"justizcloud/portal"
 	"justizcloud/search"
 	"justizcloud/tenancy"
 	"justizcloud/verfahren"
@@ -62,6 +63,9 @@ type Deps struct {
 	// resolves bearer JWTs; nil: only API tokens authenticate and the pages
 	// (/, /login, …) are not served.
 	Login *login.Service
+	// Portal renders the citizens' pages (/, /antrag/…, /verfahren/…; see
+	// docs/portal.md); nil: only the login package's pages are served.
+	Portal *portal.Portal
 	// Limits are the login rate limit and the lockout after failed
 	// authentications (zero value: the defaults).
 	Limits Limits

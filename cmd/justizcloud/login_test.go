@@ -301,7 +301,7 @@ func TestLoginEndToEnd(t *testing.T) {
 	if to := b.finish(b.logIn("buerger", erikaOP, w.citizen)); to != "/" {
 		t.Errorf("after login redirected to %q, want /", to)
 	}
-	_, page = b.expect(200, "GET", "/", nil, nil)
+	_, page = b.expect(200, "GET", "/konto", nil, nil) // the account page; "/" is the portal
 	if !strings.Contains(page, "Erika Mustermann") || !strings.Contains(page, erika.ID) || !strings.Contains(page, "Bürgerkonto (Test)") {
 		t.Errorf("landing page after login:\n%s", page)
 	}

@@ -169,7 +169,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go sessionSweepLoop(ctx, loginSvc, log)
 	served.svc = newZustellung(mailCfg, b.db, svc, proceedings, b.cat, public, log)
 
+	web, err := newPortal(ctx, b, svc, proceedings, procedures, auditLog, sweepBefore, log)
+	if err != nil {
+		return err
+	}
+
 	api := httpapi.New(httpapi.Deps{
+		Portal: web,
 		Login: loginSvc, Limits: cfg.Login.limits(), HTTPS: strings.HasPrefix(public, "https://"),
 		Akte: svc, Tokens: tokens, Users: users, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
 		Search:     search.New(b.db, indexer.DocumentText, svc.Authorizer(), svc.Document),
