@@ -67,6 +67,21 @@ type Document struct {
 	CreatedBy  string
 }
 
+// Page sizes of case listings (CaseFilter.Limit).
+const (
+	DefaultCaseLimit = 100
+	MaxCaseLimit     = 1000
+)
+
+// CaseLimit is the page size a CaseFilter.Limit asks for: DefaultCaseLimit
+// for 0 or less, at most MaxCaseLimit.
+func CaseLimit(limit int) int {
+	if limit <= 0 {
+		return DefaultCaseLimit
+	}
+	return min(limit, MaxCaseLimit)
+}
+
 // CaseFilter selects cases in Store.Cases. Zero fields do not filter.
 type CaseFilter struct {
 	Court tenancy.CourtID

@@ -225,6 +225,7 @@ func (s *Service) Case(ctx context.Context, sub authz.Subject, id CaseID) (Case,
 // the cases of their court (or tenant), everybody else the proceedings they
 // are related to.
 func (s *Service) Cases(ctx context.Context, sub authz.Subject, f CaseFilter) ([]Case, error) {
+	f.Limit = CaseLimit(f.Limit)
 	if !sub.Role.Staff() {
 		return s.relatedCases(ctx, sub, f)
 	}
@@ -254,10 +255,7 @@ func (s *Service) Cases(ctx context.Context, sub authz.Subject, f CaseFilter) ([
 	merged := append(cs, rel...)
 	slices.SortFunc(merged, func(a, b Case) int { return strings.Compare(string(a.ID), string(b.ID)) })
 	merged = slices.CompactFunc(merged, func(a, b Case) bool { return a.ID == b.ID })
-	if f.Limit > 0 && len(merged) > f.Limit {
-		merged = merged[:f.Limit]
-	}
-	return merged, nil
+	return merged[:min(len(merged), f.Limit)], nil
 }
 
 // relatedCases lists the proceedings the subject holds a relation to,
@@ -279,9 +277,7 @@ func (s *Service) relatedCases(ctx context.Context, sub authz.Subject, f CaseFil
 		}
 	}
 	slices.SortFunc(refs, func(a, b ref) int { return strings.Compare(string(a.id), string(b.id)) })
-	if f.Limit <= 0 {
-		f.Limit = 100
-	}
+	f.Limit = CaseLimit(f.Limit)
 	cs := []Case{}
 	for _, r := range refs {
 		if len(cs) == f.Limit {

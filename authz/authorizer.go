@@ -30,7 +30,7 @@ type Authorizer struct {
 	ttl   time.Duration
 
 	mu    sync.RWMutex
-	gen   uint64 // counts Forget calls: a load that raced with one is not cached
+	gen   uint64                  // counts Forget calls: a load that raced with one is not cached
 	cases map[string]cachedTuples // by case ID
 	held  map[string]cachedTuples // by the joined holder refs of a subject
 }

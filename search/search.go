@@ -258,18 +258,26 @@ func (s *Search) hits(ctx context.Context, sub authz.Subject, f Filter) ([]Hit, 
 		}
 	}
 	for t, cases := range byTenant {
-		tf := f
-		tf.Cases = cases
-		hs, err := s.store.SearchEntries(ctx, t, tf)
-		if err != nil {
-			return nil, err
+		// An authority may take part in tens of thousands of proceedings;
+		// the databases take some 32,000 (SQLite) or 65,000 (PostgreSQL)
+		// parameters per statement.
+		for chunk := range slices.Chunk(cases, maxCasesPerQuery) {
+			tf := f
+			tf.Cases = chunk
+			hs, err := s.store.SearchEntries(ctx, t, tf)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, hs...)
 		}
-		all = append(all, hs...)
 	}
 	slices.SortFunc(all, func(a, b Hit) int { return cmp.Compare(b.Seq, a.Seq) })
 	all = slices.CompactFunc(all, func(a, b Hit) bool { return a.Seq == b.Seq })
 	return all[:min(len(all), f.Limit)], nil
 }
+
+// maxCasesPerQuery bounds Filter.Cases of one store query.
+const maxCasesPerQuery = 5000
 
 // may decides whether the subject may open a hit. A document hit is first
 // decided as if the document were restricted, which needs no lookup; only

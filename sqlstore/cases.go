@@ -19,12 +19,6 @@ import (
 
 var _ akte.Store = (*DB)(nil)
 
-// Case list limits of CaseFilter.Limit.
-const (
-	DefaultCaseLimit = 100
-	MaxCaseLimit     = 1000
-)
-
 // newID returns a time-ordered (version 7) UUID, so that IDs sort roughly by
 // creation and keyset pages stay stable.
 func newID() (string, error) {
@@ -107,14 +101,9 @@ func (d *DB) Case(ctx context.Context, t tenancy.ID, id akte.CaseID) (akte.Case,
 	return c, nil
 }
 
-// Cases implements akte.Store. A Limit of 0 or less means DefaultCaseLimit;
-// a larger Limit than MaxCaseLimit is cut to MaxCaseLimit.
+// Cases implements akte.Store, with pages of akte.CaseLimit(f.Limit) cases.
 func (d *DB) Cases(ctx context.Context, t tenancy.ID, f akte.CaseFilter) ([]akte.Case, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = DefaultCaseLimit
-	}
-	limit = min(limit, MaxCaseLimit)
+	limit := akte.CaseLimit(f.Limit)
 	where, args := []string{"tenant = ?"}, []any{t}
 	if f.Court != "" {
 		where, args = append(where, "court = ?"), append(args, f.Court)

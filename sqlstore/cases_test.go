@@ -163,7 +163,7 @@ func testCaseNumberingConcurrent(t *testing.T, newDSN func(t *testing.T) string)
 func testCases(t *testing.T, newDSN func(t *testing.T) string) {
 	ctx := context.Background()
 	db := mustDB(t, newDSN)
-	const total = MaxCaseLimit + 5
+	const total = akte.MaxCaseLimit + 5
 	var ids []akte.CaseID
 	for i := range total {
 		court := tenancy.CourtID("D2601")
@@ -176,7 +176,7 @@ func testCases(t *testing.T, newDSN func(t *testing.T) string) {
 	slices.Sort(ids)
 
 	limits := []struct{ limit, want int }{
-		{0, DefaultCaseLimit}, {-1, DefaultCaseLimit}, {7, 7}, {MaxCaseLimit + 1, MaxCaseLimit}, {1 << 30, MaxCaseLimit},
+		{0, akte.DefaultCaseLimit}, {-1, akte.DefaultCaseLimit}, {7, 7}, {akte.MaxCaseLimit + 1, akte.MaxCaseLimit}, {1 << 30, akte.MaxCaseLimit},
 	}
 	for _, l := range limits {
 		got, err := db.Cases(ctx, "DE-BY", akte.CaseFilter{Limit: l.limit})
@@ -207,7 +207,7 @@ func testCases(t *testing.T, newDSN func(t *testing.T) string) {
 		t.Errorf("paginated Cases mismatch (-want +got):\n%s", diff)
 	}
 
-	byCourt, err := db.Cases(ctx, "DE-BY", akte.CaseFilter{Court: "D2602", Limit: MaxCaseLimit})
+	byCourt, err := db.Cases(ctx, "DE-BY", akte.CaseFilter{Court: "D2602", Limit: akte.MaxCaseLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
