@@ -44,7 +44,7 @@ Commands:
   migrate   apply database migrations and seed reference data
   token     manage API tokens (token create …)
   user      manage user accounts: create, list, disable, enable
-  bench     run benchmarks: ingest, seed, read, anon, xjustiz
+  bench     run benchmarks: ingest, seed, read, authz, anon, xjustiz
   frist     compute a Frist (frist --court U1308 --start 2026-10-30 --period 2w)
   procedure procedure types: list, check FILE, graph NAME
   retention destroy what is due under the Aufbewahrungsfristen (retention run [--dry-run])
