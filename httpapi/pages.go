@@ -32,6 +32,7 @@ func (s *Server) pageRoutes() []pageRoute {
 	routes := []pageRoute{
 		{"GET", "/login", false, true, l.LoginPage},
 		{"GET", "/login/{provider}", false, true, l.Start},
+		{"POST", "/login/demo", false, true, l.DemoLogin},
 		{"GET", "/auth/callback", false, true, l.Callback},
 		{"POST", "/logout", true, false, l.Logout},
 		{"GET", "/assets/login.css", false, false, l.Stylesheet},
