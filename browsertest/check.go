@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -23,12 +24,16 @@ import (
 func (p *Page) Check() {
 	p.tb.Helper()
 	u := p.URL()
+	t0 := time.Now()
 	file := p.Screenshot("")
+	shot := time.Since(t0)
 	if strings.HasPrefix(u, p.opt.Origin+"/") || u == p.opt.Origin {
 		if p.Title() == "" {
 			p.tb.Errorf("%s has no title (screenshot %s)", u, file)
 		}
+		t0 = time.Now()
 		vs := p.Axe()
+		p.tb.Logf("%s: screenshot %d ms, axe %d ms", filepath.Base(file), shot.Milliseconds(), time.Since(t0).Milliseconds())
 		if len(vs) > 0 {
 			var b strings.Builder
 			for _, v := range vs {
@@ -43,8 +48,12 @@ func (p *Page) Check() {
 	msgs := p.console
 	p.console = nil
 	p.mu.Unlock()
+	seen := map[string]bool{}
 	for _, m := range msgs {
-		p.tb.Errorf("browser console on %s: %s", u, m)
+		if !seen[m] {
+			seen[m] = true
+			p.tb.Errorf("browser console on %s: %s", u, m)
+		}
 	}
 }
 

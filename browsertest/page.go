@@ -80,7 +80,11 @@ func (b *Browser) NewPage(tb testing.TB, opt Options) *Page {
 			}
 			if m.IsException() || m.Type == chromedp.ConsoleError && strings.Contains(m.Text, "Content Security Policy") {
 				p.mu.Lock()
-				p.console = append(p.console, m.URL+": "+m.String())
+				msg := m.String()
+				if len(msg) > 240 {
+					msg = msg[:240] + "…"
+				}
+				p.console = append(p.console, msg)
 				p.mu.Unlock()
 			}
 		}
@@ -164,10 +168,12 @@ func (p *Page) PressStatus(what string, want int64) {
 	sel := p.clickable(what)
 	ctx, cancel := p.step()
 	defer cancel()
+	t0 := time.Now()
 	resp, err := chromedp.RunResponse(ctx, chromedp.Click(sel, chromedp.NodeVisible))
 	if err != nil {
 		p.tb.Fatalf("press %q on %s: %v", what, p.URL(), err)
 	}
+	p.tb.Logf("press %q: %d ms", what, time.Since(t0).Milliseconds())
 	p.checkStatus("press "+what, resp, want)
 	p.Check()
 }
@@ -213,7 +219,9 @@ const findClickableJS = `(function(key) {
 	if (!el) {
 		const all = [...document.querySelectorAll('button, a[href], input[type=submit], input[type=button], summary')]
 			.filter(e => e.getClientRects().length > 0);
-		const hits = all.filter(e => norm(e.innerText || e.value) === key || norm(e.getAttribute('aria-label')) === key);
+		const tight = s => (s || '').replace(/\s+/g, '');
+		const hits = all.filter(e => norm(e.innerText || e.value) === key || tight(e.innerText || e.value) === tight(key) ||
+			norm(e.getAttribute('aria-label')) === key);
 		if (hits.length > 1) return {err: 'more than one element with the text "' + key + '"'};
 		if (hits.length === 0) return {err: 'no button or link "' + key + '"; there are: ' + all.map(e => '"' + norm(e.innerText || e.value) + '"').join(', ')};
 		el = hits[0];

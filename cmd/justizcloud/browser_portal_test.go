@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"justizcloud/browsertest"
 	"justizcloud/kosten"
@@ -118,11 +119,14 @@ func (j *browserJourney) begin(title string) {
 	j.at("start")
 }
 
-var receiptPathRE = regexp.MustCompile(`^/verfahren/([^/?#]+)\?eingereicht=1`)
+var (
+	receiptPathRE  = regexp.MustCompile(`^/verfahren/([^/?#]+)\?eingereicht=1`)
+	aktenzeichenRE = regexp.MustCompile(`\b[0-9]+ [A-Z][A-Za-z]* [0-9]+/[0-9]{2}\b`)
+)
 
-// file submits from the summary and returns the new proceeding's id from
-// the receipt page.
-func (j *browserJourney) file(court string) string {
+// file submits from the summary and returns the new proceeding's id and
+// Aktenzeichen from the receipt page.
+func (j *browserJourney) file(court string) (id, az string) {
 	j.t.Helper()
 	j.p.Press("einreichen")
 	m := receiptPathRE.FindStringSubmatch(j.p.Path())
@@ -130,10 +134,15 @@ func (j *browserJourney) file(court string) string {
 		j.t.Fatalf("after filing at %s (%s), want the receipt /verfahren/{id}?eingereicht=1", j.p.Path(), j.p.Title())
 	}
 	j.p.SeeIn("#eingang", "Eingereicht", court)
-	if !strings.HasPrefix(j.p.Title(), "Verfahren ") {
-		j.t.Errorf("receipt title = %q, want Verfahren {Aktenzeichen} – Justizcloud", j.p.Title())
+	az = aktenzeichenRE.FindString(j.p.TextOf("h1"))
+	if az == "" {
+		j.t.Fatalf("receipt heading %q names no Aktenzeichen", j.p.TextOf("h1"))
 	}
-	return m[1]
+	if title := j.p.Title(); !strings.Contains(title, az) || !strings.HasSuffix(title, " – Justizcloud") {
+		j.t.Errorf("receipt title = %q, want it to name %s", title, az)
+	}
+	j.p.SeeIn("#eingang", az)
+	return m[1], az
 }
 
 // receipt downloads the Eingangsbestätigung linked on the receipt page
@@ -174,11 +183,22 @@ type browserDoc struct {
 }
 
 // checkFiled checks through the API, as the court's Land administrator,
-// that the proceeding exists at the court with the documents: the claim or
+// that the proceeding exists at the court (by name) with the documents: the claim or
 // application as PDF and each upload, byte for byte (by SHA-256).
-func (j *browserJourney) checkFiled(id, tenant, court string, uploads map[string][]byte) {
+func (j *browserJourney) checkFiled(id, tenant, courtName string, uploads map[string][]byte) {
 	j.t.Helper()
 	admin := client{j.t, j.w.srv.url, mustToken(j.t, j.w.srv.data, tenant, "landesadmin")}
+	var courts struct{ Items []struct{ ID, Name string } }
+	admin.expect(200, "GET", "/api/v1/courts?tenant="+tenant+"&type=Amtsgericht", nil, nil, &courts)
+	court := ""
+	for _, c := range courts.Items {
+		if c.Name == courtName {
+			court = c.ID
+		}
+	}
+	if court == "" {
+		j.t.Fatalf("no court %q in %s", courtName, tenant)
+	}
 	var c caseResp
 	admin.expect(200, "GET", "/api/v1/cases/"+id, nil, nil, &c)
 	if c.Court != court {
@@ -272,21 +292,6 @@ func uploadFile(t *testing.T, name string, body []byte) string {
 	return p
 }
 
-// requirePortalPages skips while the portal's pages are not served yet
-// (docs/portal.md lists them; they are being built).
-func requirePortalPages(t *testing.T, w *browserWorld) {
-	t.Helper()
-	c := oidctest.Browser() // does not follow redirects
-	resp, err := c.Get(w.srv.url + "/antrag/geld-einklagen")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound {
-		t.Skip("the portal's interview pages are not served yet (GET /antrag/geld-einklagen = 404); journeys written against docs/portal.md")
-	}
-}
-
 // TestBrowserGeldEinklagen: a monetary claim against a person in Munich,
 // with every kind of wrong input on the way, a change from the summary,
 // filing at the Amtsgericht München, the receipt and Meine Verfahren.
@@ -296,7 +301,6 @@ func TestBrowserGeldEinklagen(t *testing.T) {
 		"ohne-js": browserCitizen("bt-geld-2", "Jonas", "Schmidt"),
 	}
 	w := startBrowserWorld(t, users["mit-js"], users["ohne-js"])
-	requirePortalPages(t, w)
 	beleg := browserPDF("Rechnung Nr. 2026-117 ueber 1.250,00 EUR")
 	inBrowserModes(t, w.srv.url, func(t *testing.T, p *browsertest.Page, m browserMode) {
 		u := users[m.name]
@@ -386,10 +390,185 @@ func TestBrowserGeldEinklagen(t *testing.T) {
 		p.See("1.350,00 €")
 		p.NotSee("1.250,00 €")
 
-		id := j.file("Amtsgericht München")
-		p.See("rechnung.pdf")
+		id, az := j.file("Amtsgericht München")
+		p.See("rechnung.pdf", "klage.pdf")
 		j.receipt(id)
-		j.meineVerfahren(id, "Amtsgericht München", "1.350,00 €")
-		j.checkFiled(id, "DE-BY", "D2601", map[string][]byte{"rechnung.pdf": beleg})
+		j.meineVerfahren(id, az, "Amtsgericht München", "1.350,00 €")
+		j.checkFiled(id, "DE-BY", "Amtsgericht München", map[string][]byte{"rechnung.pdf": beleg})
+	})
+}
+
+// daysAgo is a date in the past in the interviews' format.
+func daysAgo(n int) string {
+	return time.Now().AddDate(0, 0, -n).Format("02.01.2006")
+}
+
+// TestBrowserFluggastrechte: a cancelled flight Frankfurt–New York (600 €
+// under Art. 7(1)(c) of Regulation (EC) No 261/2004), wrong flight number
+// and date, the airline's excuse asked for on the same page, a missing
+// upload, a change from the summary, filing at the Amtsgericht Frankfurt
+// (GDS.Gerichte M1201, the court of Frankfurt am Main).
+func TestBrowserFluggastrechte(t *testing.T) {
+	users := map[string]oidctest.User{
+		"mit-js":  browserCitizen("bt-flug-1", "Aylin", "Kaya"),
+		"ohne-js": browserCitizen("bt-flug-2", "Lukas", "Weber"),
+	}
+	w := startBrowserWorld(t, users["mit-js"], users["ohne-js"])
+	buchung := browserPDF("Buchungsbestaetigung LH 400 FRA-JFK")
+	inBrowserModes(t, w.srv.url, func(t *testing.T, p *browsertest.Page, m browserMode) {
+		u := users[m.name]
+		j := &browserJourney{t: t, p: p, w: w, interview: "fluggastrechte"}
+		browserLogIn(t, p, u)
+		j.begin("Entschädigung für einen Flug einklagen")
+		j.fill("hinweise_gelesen", "ja")
+		j.next("flug")
+
+		j.fill("flugnummer", "L", "flugdatum", "24.12.2099", "von", "FRA", "nach", "JFK", "buchungsnummer", "X7K2QP")
+		j.p.PressStatus("weiter", http.StatusUnprocessableEntity)
+		p.SeeIn("#fehler", "Bitte geben Sie die Flugnummer an, zum Beispiel LH 400.")
+		p.SeeIn("#flugnummer-error", "Bitte geben Sie die Flugnummer an, zum Beispiel LH 400.")
+		if p.TextOf("#flugdatum-error") == "" {
+			t.Errorf("a flight date in 2099 was not refused beside the field")
+		}
+		j.kept(map[string]string{"flugnummer": "L", "flugdatum": "24.12.2099", "von": "FRA", "nach": "JFK", "buchungsnummer": "X7K2QP"})
+		flown := daysAgo(20)
+		j.fill("flugnummer", "LH 400", "flugdatum", flown)
+		j.next("fluggesellschaft")
+
+		j.fill("airline_name", "Deutsche Lufthansa AG", "airline_anschrift", "Venloer Straße 151–153, 50672 Köln")
+		j.next("ereignis")
+		j.fill("ereignis-1", "ja") // annulliert
+		j.next("annullierung")
+		j.fill("mitteilung-1", "ja") // weniger als sieben Tage vorher
+		j.next("ersatz")
+		j.fill("ersatzbefoerderung-2", "ja") // kein Ersatzflug
+		j.next("umstaende")
+		p.See("600,00 €")
+
+		// "Yes, the airline claimed extraordinary circumstances" asks what it said.
+		j.fill("umstaende_geltend-1", "ja")
+		j.p.PressStatus("weiter", http.StatusUnprocessableEntity)
+		if !p.Has("#umstaende_angabe") || p.TextOf("#umstaende_angabe-error") == "" {
+			t.Errorf("after \"außergewöhnliche Umstände: ja\" the page does not ask what the airline said, with a message")
+		}
+		j.fill("umstaende_angabe", "Ein technischer Defekt am Flugzeug.",
+			"umstaende_stellungnahme", "Ein technischer Defekt gehört zum gewöhnlichen Betrieb (EuGH C-549/07).")
+		j.next("belege")
+
+		j.invalid(map[string]string{"belege": "Bitte laden Sie mindestens die Buchungsbestätigung hoch."})
+		j.fill("belege", uploadFile(t, "buchung.pdf", buchung))
+		j.next("fluggast")
+
+		j.fill("vorname", u.FirstName, "nachname", u.LastName, "strasse", "Bergstraße 3", "plz", "60311",
+			"ort", "Frankfurt am Main", "email", u.Email)
+		j.next("gericht")
+		j.fill("gerichtsort", "Frankfurt am Main", "gericht", "Amtsgericht Frankfurt")
+		j.next("erklaerung")
+		p.See("600,00 €")
+		j.fill("wahrheit", "ja")
+		j.next("")
+
+		p.See("LH 400", flown, "Deutsche Lufthansa AG", "buchung.pdf", "Amtsgericht Frankfurt")
+		p.Press("Ändern: Ihr Flug")
+		j.at("flug")
+		j.fill("buchungsnummer", "X7K2QR")
+		p.Press("weiter")
+		j.at("")
+		p.See("X7K2QR")
+
+		id, az := j.file("Amtsgericht Frankfurt")
+		p.See("buchung.pdf")
+		j.receipt(id)
+		j.meineVerfahren(id, az, "Amtsgericht Frankfurt")
+		j.checkFiled(id, "DE-HE", "Amtsgericht Frankfurt", map[string][]byte{"buchung.pdf": buchung})
+	})
+}
+
+// TestBrowserBeratungshilfe: an application for Beratungshilfe in a
+// tenancy matter: the stop page for a pending court case and the way back,
+// a short description, an impossible birth date, income that is no amount,
+// the missing proof, a change from the summary, filing at the Amtsgericht
+// Köln.
+func TestBrowserBeratungshilfe(t *testing.T) {
+	users := map[string]oidctest.User{
+		"mit-js":  browserCitizen("bt-berh-1", "Sabine", "Becker"),
+		"ohne-js": browserCitizen("bt-berh-2", "Mehmet", "Yılmaz"),
+	}
+	w := startBrowserWorld(t, users["mit-js"], users["ohne-js"])
+	bescheid := browserPDF("Bescheid Buergergeld November 2026")
+	inBrowserModes(t, w.srv.url, func(t *testing.T, p *browsertest.Page, m browserMode) {
+		u := users[m.name]
+		j := &browserJourney{t: t, p: p, w: w, interview: "beratungshilfe"}
+		browserLogIn(t, p, u)
+		j.begin("Beratungshilfe beantragen")
+		j.fill("hinweise_gelesen", "ja")
+		j.next("angelegenheit")
+
+		j.fill("rechtsgebiet", "Zivilrecht", "sachverhalt", "Miete zu hoch", "gegner", "Wohnbau Köln GmbH",
+			"gerichtsverfahren-2", "ja", "frueher_beantragt-1", "ja")
+		j.p.PressStatus("weiter", http.StatusUnprocessableEntity)
+		if p.TextOf("#sachverhalt-error") == "" {
+			t.Errorf("a description of 13 characters was not refused beside the field")
+		}
+		j.kept(map[string]string{"rechtsgebiet": "zivilrecht", "sachverhalt": "Miete zu hoch", "gegner": "Wohnbau Köln GmbH"})
+		j.fill("sachverhalt", "Mein Vermieter verlangt nach einer Modernisierung 180 Euro mehr Miete im Monat. "+
+			"Ich möchte wissen, ob die Erhöhung rechtmäßig ist.")
+		// A pending court case rules Beratungshilfe out: the stop page, and back.
+		j.next("ausgeschlossen")
+		p.See("Beratungshilfe ist hier nicht möglich")
+		if p.Has("#weiter") {
+			t.Errorf("the stop page offers to go on")
+		}
+		p.Press("Angaben ändern")
+		j.at("angelegenheit")
+		j.fill("gerichtsverfahren-1", "ja")
+		j.next("andere_hilfe")
+
+		j.fill("rechtsschutz-1", "ja", "mitgliedschaft-1", "ja")
+		j.next("person")
+
+		j.fill("vorname", u.FirstName, "nachname", u.LastName, "geburtsdatum", "31.02.1980", "strasse", "Venloer Straße 40",
+			"plz", "50672", "ort", "Köln", "familienstand", "ledig", "email", u.Email)
+		j.p.PressStatus("weiter", http.StatusUnprocessableEntity)
+		if p.TextOf("#geburtsdatum-error") == "" {
+			t.Errorf("the birth date 31.02.1980 was not refused beside the field")
+		}
+		j.kept(map[string]string{"geburtsdatum": "31.02.1980", "nachname": u.LastName, "familienstand": "ledig"})
+		j.fill("geburtsdatum", "12.03.1980")
+		j.next("einkommen")
+
+		j.fill("einkommen_art-4", "ja", "einkommen_netto", "viel", "wohnkosten", "450,00", "unterhalt_personen", "0")
+		j.p.PressStatus("weiter", http.StatusUnprocessableEntity)
+		if p.TextOf("#einkommen_netto-error") == "" {
+			t.Errorf("the income \"viel\" was not refused beside the field")
+		}
+		j.kept(map[string]string{"einkommen_netto": "viel", "wohnkosten": "450,00 €"}) // valid: in display form
+		j.fill("einkommen_netto", "563,00")
+		j.next("vermoegen")
+		j.fill("vermoegen_vorhanden-1", "ja")
+		j.next("nachweise")
+
+		j.invalid(map[string]string{"belege": "Bitte laden Sie Nachweise über Ihr Einkommen hoch."})
+		j.fill("belege", uploadFile(t, "bescheid.pdf", bescheid))
+		j.next("gericht")
+		j.fill("gericht", "Amtsgericht Köln")
+		j.next("erklaerung")
+		j.invalid(map[string]string{"versicherung": "Bitte geben Sie die Versicherung ab; ohne sie kann das Gericht den Antrag nicht bearbeiten."})
+		j.fill("versicherung", "ja")
+		j.next("")
+
+		p.See(u.FirstName, u.LastName, "12.03.1980", "563,00 €", "450,00 €", "bescheid.pdf", "Amtsgericht Köln")
+		p.Press("Ändern: Einkommen und Ausgaben")
+		j.at("einkommen")
+		j.fill("wohnkosten", "480,00")
+		p.Press("weiter")
+		j.at("")
+		p.See("480,00 €")
+
+		id, az := j.file("Amtsgericht Köln")
+		p.See("bescheid.pdf")
+		j.receipt(id)
+		j.meineVerfahren(id, az, "Amtsgericht Köln")
+		j.checkFiled(id, "DE-NW", "Amtsgericht Köln", map[string][]byte{"bescheid.pdf": bescheid})
 	})
 }
