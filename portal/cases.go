@@ -180,4 +180,3 @@ func (p *Portal) Download(w http.ResponseWriter, r *http.Request) {
 	p.record(ctx, r, sub, "document.content.read", d.Tenant, string(d.Case), string(d.ID), hex.EncodeToString(d.SHA256[:]), http.StatusOK)
 	http.ServeContent(w, r, "", d.CreatedAt, content)
 }
-

@@ -20,7 +20,7 @@ import (
 // drafts in the database with their content in the encrypted blob store,
 // and the sweeps of expired drafts and unfinished filings (now and daily).
 func newPortal(ctx context.Context, b *backends, svc *akte.Service, proceedings *verfahren.Service, procedures *verfahren.Registry,
-	auditLog *audit.Log, sweepBefore time.Time, log *slog.Logger) (*portal.Portal, error) {
+	auditLog *audit.Log, sweepBefore time.Time, draftTTL time.Duration, log *slog.Logger) (*portal.Portal, error) {
 	interviews, err := interview.NewRegistry(procedures, b.cat)
 	if err != nil {
 		return nil, err
@@ -30,7 +30,7 @@ func newPortal(ctx context.Context, b *backends, svc *akte.Service, proceedings 
 		return nil, err
 	}
 	web, err := portal.New(portal.Deps{Akte: svc, Verfahren: proceedings, Interviews: interviews, Catalog: b.cat,
-		Drafts: b.db, Blobs: b.blobs, Audit: auditLog, Assets: assets, Logger: log})
+		Drafts: b.db, Blobs: b.blobs, Audit: auditLog, Assets: assets, Logger: log, DraftTTL: draftTTL})
 	if err != nil {
 		return nil, err
 	}

@@ -8,12 +8,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"justizcloud/login/oidctest"
 )
@@ -343,14 +347,203 @@ func TestPortalDraftsArePersonal(t *testing.T) {
 		{page: "start", values: map[string]string{"hinweise_gelesen": "on"}},
 		{page: "angelegenheit", values: map[string]string{"rechtsgebiet": "zivilrecht", "sachverhalt": "Mein Vermieter behält die Kaution ein.",
 			"gerichtsverfahren": "nein", "frueher_beantragt": "nein"}},
+		{page: "andere_hilfe", values: map[string]string{"rechtsschutz": "nein", "mitgliedschaft": "nein"}},
+		{page: "person", values: map[string]string{"vorname": "Erika", "nachname": "Mustermann", "geburtsdatum": "12.08.1964",
+			"strasse": "Hauptstraße 1", "plz": "10785", "ort": "Berlin-Schöneberg", "familienstand": "ledig"}},
+		{page: "einkommen", values: map[string]string{"einkommen_art": "buergergeld", "einkommen_netto": "563", "wohnkosten": "450,00", "unterhalt_personen": "0"}},
+		{page: "vermoegen", values: map[string]string{"vermoegen_vorhanden": "nein"}},
+		{page: "nachweise", files: []file{{"belege", "bescheid.pdf", pdfBytes}}},
 	})
+	_, page := e.expect(200, "GET", base+"/seite/nachweise", nil, nil)
+	ref := regexp.MustCompile(`name="entfernen" value="(belege/[^"]+)"`).FindStringSubmatch(page)
+	if ref == nil {
+		t.Fatal("upload not listed")
+	}
 	m := w.loginCitizen(t, maxOP)
 	// Max has no draft: the pages send him to the start of the interview.
-	if resp, _ := m.do("GET", base+"/seite/angelegenheit", nil, nil); resp.StatusCode != http.StatusSeeOther {
-		t.Errorf("another user's draft page = %d, want a redirect to their own start", resp.StatusCode)
+	if resp, _ := m.do("GET", base+"/seite/person", nil, nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base {
+		t.Errorf("another user's draft page = %d %s, want a redirect to the overview", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	m.next(base, map[string]string{"aktion": "beginnen"})
 	if _, page := m.expect(200, "GET", base+"/seite/start", nil, nil); strings.Contains(page, "checked") {
 		t.Error("Max sees Erika's answers")
+	}
+	// Erika's upload ref does not reach into Max's draft.
+	m.next(base+"/seite/start", map[string]string{"hinweise_gelesen": "on"})
+	if resp, _ := m.post(base+"/seite/start", map[string]string{"entfernen": ref[1]}, true); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("removing another user's upload = %d, want 404", resp.StatusCode)
+	}
+	if _, page := e.expect(200, "GET", base+"/seite/nachweise", nil, nil); !strings.Contains(page, ref[1]) {
+		t.Error("Erika's upload is gone")
+	}
+	// Discarding deletes the draft.
+	if loc := e.next(base, map[string]string{"aktion": "verwerfen"}); loc != base+"?verworfen=1" {
+		t.Errorf("verwerfen → %s", loc)
+	}
+	if resp, _ := e.do("GET", base+"/seite/person", nil, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("discarded draft still there: %d", resp.StatusCode)
+	}
+}
+
+func TestPortalFluggastrechte(t *testing.T) {
+	w := startLoginWorld(t)
+	c := w.loginCitizen(t, erikaOP)
+	const base = "/antrag/fluggastrechte"
+	c.next(base, map[string]string{"aktion": "beginnen"})
+	c.next(base+"/seite/start", map[string]string{"hinweise_gelesen": "true"})
+	flug := map[string]string{"flugnummer": "Lufthansa", "flugdatum": "10.02.2026", "von": "FRA", "nach": "XXX"}
+	body := c.refused(base+"/seite/flug", flug, "Bitte geben Sie die Flugnummer an, zum Beispiel LH 400.")
+	if !strings.Contains(body, "Den Flughafen „XXX“ kennen wir nicht") || !strings.Contains(body, `<option value="FRA" selected>`) {
+		t.Errorf("flight page after errors:\n%s", errorsOf(body))
+	}
+	flug["flugnummer"], flug["nach"] = "LH 400", "JFK"
+	c.walk(base, []pageStep{
+		{page: "flug", values: flug},
+		{page: "fluggesellschaft", values: map[string]string{"airline_name": "Deutsche Lufthansa AG", "airline_anschrift": "Venloer Straße 151-153, 50672 Köln"}},
+		{page: "ereignis", values: map[string]string{"ereignis": "verspaetung"}},
+	})
+	// 2:50 late: no compensation (Sturgeon: 3 hours); the stop page explains it.
+	if loc := c.next(base+"/seite/ankunft", map[string]string{"verspaetung_minuten": "170"}); loc != base+"/seite/kein_anspruch" {
+		t.Fatalf("after a delay of 170 minutes → %s", loc)
+	}
+	_, stop := c.expect(200, "GET", base+"/seite/kein_anspruch", nil, nil)
+	if !strings.Contains(stop, "kann so nicht eingereicht werden") || strings.Contains(stop, `id="weiter"`) {
+		t.Errorf("stop page:\n%s", stop)
+	}
+	if resp, _ := c.do("GET", base+"/zusammenfassung", nil, nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base+"/seite/kein_anspruch" {
+		t.Errorf("summary while stopped = %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := c.post(base+"/einreichen", nil, true); resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(resp.Header.Get("Location"), "/verfahren/") {
+		t.Fatal("a stopped interview was filed")
+	}
+	// Corrected to 5 hours: 600 € (Art. 7(1)(c), FRA–JFK 6189 km).
+	if loc := c.next(base+"/seite/ankunft", map[string]string{"verspaetung_minuten": "300"}); loc != base+"/seite/umstaende" {
+		t.Fatalf("after the correction → %s", loc)
+	}
+	if _, page := c.expect(200, "GET", base+"/seite/umstaende", nil, nil); !strings.Contains(page, "600,00 €") {
+		t.Errorf("compensation not shown:\n%s", errorsOf(page))
+	}
+	c.walk(base, []pageStep{
+		{page: "umstaende", values: map[string]string{"umstaende_geltend": "ja", "umstaende_angabe": "Technischer Defekt."}},
+		{page: "belege", files: []file{{"belege", "buchung.pdf", pdfBytes}}},
+		{page: "fluggast", values: map[string]string{"vorname": "Erika", "nachname": "Mustermann", "strasse": "Heidestraße 17", "plz": "51147", "ort": "Köln"}},
+	})
+	// Without JavaScript the proposals for the place appear after the first post.
+	body = c.refused(base+"/seite/gericht", map[string]string{"gerichtsort": "Frankfurt am Main"}, "Bitte wählen Sie ein Amtsgericht aus.")
+	sel := regexp.MustCompile(`<optgroup label="Vorschläge[^"]*"><option value="([^"]+)"`).FindStringSubmatch(body)
+	if sel == nil {
+		t.Fatalf("no proposals after the place was given:\n%s", errorsOf(body))
+	}
+	c.next(base+"/seite/gericht", map[string]string{"gerichtsort": "Frankfurt am Main", "gericht": sel[1]})
+	if _, page := c.expect(200, "GET", base+"/seite/erklaerung", nil, nil); !strings.Contains(page, "183,00 €") {
+		t.Errorf("court fee for 600 € (3 × 61,00 €) not shown:\n%s", errorsOf(page))
+	}
+	c.next(base+"/seite/erklaerung", map[string]string{"wahrheit": "true"})
+	_, receipt := c.file("fluggastrechte")
+	c.checkDocuments(receipt, "klage.pdf", "antrag.json", "buchung.pdf", "eingangsbestaetigung.pdf")
+}
+
+func TestPortalBeratungshilfe(t *testing.T) {
+	w := startLoginWorld(t)
+	c := w.loginCitizen(t, erikaOP)
+	const base = "/antrag/beratungshilfe"
+	c.next(base, map[string]string{"aktion": "beginnen"})
+	c.next(base+"/seite/start", map[string]string{"hinweise_gelesen": "on"})
+	angelegenheit := map[string]string{"rechtsgebiet": "zivilrecht", "sachverhalt": "Mein Vermieter behält die Kaution ein.",
+		"gerichtsverfahren": "ja", "frueher_beantragt": "nein"}
+	// A pending court proceeding excludes Beratungshilfe: the stop page.
+	if loc := c.next(base+"/seite/angelegenheit", angelegenheit); loc != base+"/seite/ausgeschlossen" {
+		t.Fatalf("with a pending proceeding → %s", loc)
+	}
+	angelegenheit["gerichtsverfahren"] = "nein"
+	c.walk(base, []pageStep{
+		{page: "angelegenheit", values: angelegenheit},
+		{page: "andere_hilfe", values: map[string]string{"rechtsschutz": "nein", "mitgliedschaft": "nein"}},
+	})
+	person := map[string]string{"vorname": "Erika", "nachname": "Mustermann", "geburtsdatum": "31.02.1964",
+		"strasse": "Hauptstraße 1", "plz": "10785", "ort": "Berlin-Schöneberg", "familienstand": "ledig"}
+	c.refused(base+"/seite/person", person, "gültiges Datum")
+	person["geburtsdatum"] = "12.08.1964"
+	c.walk(base, []pageStep{
+		{page: "person", values: person},
+		{page: "einkommen", values: map[string]string{"einkommen_art": "buergergeld", "einkommen_netto": "563", "wohnkosten": "450,00", "unterhalt_personen": "0"}},
+		{page: "vermoegen", values: map[string]string{"vermoegen_vorhanden": "nein"}},
+		{page: "nachweise", files: []file{{"belege", "bescheid.pdf", pdfBytes}}},
+	})
+	_, page := c.expect(200, "GET", base+"/seite/gericht", nil, nil)
+	sel := regexp.MustCompile(`<option value="([^"]+)" selected>`).FindStringSubmatch(page)
+	if sel == nil {
+		t.Fatalf("no court proposed for Berlin-Schöneberg")
+	}
+	c.walk(base, []pageStep{
+		{page: "gericht", values: map[string]string{"gericht": sel[1]}},
+		{page: "erklaerung", values: map[string]string{"versicherung": "on"}},
+	})
+	id, receipt := c.file("beratungshilfe")
+	if !regexp.MustCompile(`Aktenzeichen <strong>1 II 1/\d\d</strong>`).MatchString(receipt) || !strings.Contains(receipt, "Ihr Antrag ist beim") {
+		t.Errorf("receipt:\n%s", receipt)
+	}
+	c.checkDocuments(receipt, "antrag.pdf", "antrag.json", "bescheid.pdf", "eingangsbestaetigung.pdf")
+	_, data := c.expect(200, "GET", "/api/v1/cases/"+id+"/documents", nil, nil)
+	if !strings.Contains(data, `"class":"Antrag"`) && !strings.Contains(data, `"class": "Antrag"`) {
+		t.Errorf("documents of the case: %s", data)
+	}
+}
+
+// TestPortalDraftsEncryptedAndExpire: a saved interview and its upload lie
+// encrypted in the blob folder (no answer, no PDF header in any file), and
+// the sweep at the next start deletes them after the retention time.
+func TestPortalDraftsEncryptedAndExpire(t *testing.T) {
+	w := startLoginWorld(t, "--draft-ttl", "2s")
+	c := w.loginCitizen(t, erikaOP)
+	const base = "/antrag/geld-einklagen"
+	c.next(base, map[string]string{"aktion": "beginnen"})
+	c.walk(base, []pageStep{
+		{page: "start", values: map[string]string{"hinweise_gelesen": "true"}},
+		{page: "klaeger", values: map[string]string{"klaeger_vorname": "Erikaxyzzy", "klaeger_nachname": "Mustermann", "klaeger_strasse": "Heidestraße 17",
+			"klaeger_plz": "51147", "klaeger_ort": "Köln"}},
+		{page: "beklagter", values: map[string]string{"beklagter_art": "person", "beklagter_name": "Max Schuldner",
+			"beklagter_strasse": "Zeil 1", "beklagter_plz": "60313", "beklagter_ort": "Frankfurt am Main"}},
+		{page: "forderung", values: map[string]string{"forderung": "500", "forderung_grund": "darlehen"}},
+		{page: "begruendung", values: map[string]string{"sachverhalt": "Ich habe ihm im Januar 500 Euro geliehen; er zahlt nicht zurück.", "gemahnt": "nein"}},
+		{page: "beweise", files: []file{{"belege", "vertrag.pdf", pdfBytes}}},
+	})
+	blobs := filepath.Join(w.srv.data, "blobs")
+	count := func() (drafts int) {
+		t.Helper()
+		err := filepath.WalkDir(blobs, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			raw, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if bytes.Contains(raw, []byte("Erikaxyzzy")) || bytes.Contains(raw, []byte("%PDF")) {
+				t.Errorf("%s holds plaintext", p)
+			}
+			if strings.Contains(p, string(filepath.Separator)+"DE"+string(filepath.Separator)) {
+				drafts++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return drafts
+	}
+	if n := count(); n < 2 {
+		t.Fatalf("%d blobs of tenant DE, want the answers and the upload", n)
+	}
+	time.Sleep(2100 * time.Millisecond)
+	// Past its time the draft counts as gone even before the sweep ...
+	if resp, _ := c.do("GET", base+"/seite/forderung", nil, nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base {
+		t.Errorf("expired draft: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// ... and the sweep at the next start deletes answers and uploads.
+	w.srv.stop()
+	startServeLogs(t, w.srv.data, w.logs, "--demo=false", "--draft-ttl", "2s")
+	if n := count(); n != 0 {
+		t.Errorf("%d blobs of tenant DE after the sweep, want 0", n)
 	}
 }

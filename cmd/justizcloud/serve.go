@@ -42,6 +42,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.BoolVar(&cfg.Demo, "demo", true, "seed demo cases and documents on first start")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
+	draftTTL := fs.Duration("draft-ttl", 30*24*time.Hour, "saved interviews (drafts) and their uploads are deleted this long after their last change")
 	auditOn := fs.Bool("audit", true, "record every request on case data in the audit log (false is for benchmarks only: bench ingest measures the log's cost)")
 	cfg.Login.loginFlags(fs)
 	mailCfg := mailFlags(fs)
@@ -169,14 +170,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go sessionSweepLoop(ctx, loginSvc, log)
 	served.svc = newZustellung(mailCfg, b.db, svc, proceedings, b.cat, public, log)
 
-	web, err := newPortal(ctx, b, svc, proceedings, procedures, auditLog, sweepBefore, log)
+	web, err := newPortal(ctx, b, svc, proceedings, procedures, auditLog, sweepBefore, *draftTTL, log)
 	if err != nil {
 		return err
 	}
 
 	api := httpapi.New(httpapi.Deps{
 		Portal: web,
-		Login: loginSvc, Limits: cfg.Login.limits(), HTTPS: strings.HasPrefix(public, "https://"),
+		Login:  loginSvc, Limits: cfg.Login.limits(), HTTPS: strings.HasPrefix(public, "https://"),
 		Akte: svc, Tokens: tokens, Users: users, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
 		Search:     search.New(b.db, indexer.DocumentText, svc.Authorizer(), svc.Document),
 		XJustiz:    xj,
