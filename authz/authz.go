@@ -181,12 +181,9 @@ func Decide(sub Subject, a Action, r Resource, rels []Tuple, now time.Time) erro
 	if a == FileCase && r.Case == "" { // a filing creates a proceeding; anyone may file
 		return nil
 	}
-	visible := false
-	if sub.Role.Staff() && r.Tenant == sub.Tenant && (sub.Court == "" || r.Court == "" || r.Court == sub.Court) {
-		if slices.Contains(staffActions[a], sub.Role) {
-			return nil
-		}
-		visible = true
+	allowed, visible := byOffice(sub, a, r)
+	if allowed {
+		return nil
 	}
 	if r.Case != "" {
 		for _, t := range rels {
@@ -203,6 +200,15 @@ func Decide(sub Subject, a Action, r Resource, rels []Tuple, now time.Time) erro
 		return fmt.Errorf("authz: %s: %w", a, errs.ErrNotFound)
 	}
 	return fmt.Errorf("authz: role %s may not %s: %w", sub.Role, a, errs.ErrForbidden)
+}
+
+// byOffice reports whether the subject's office (a staff role within its
+// tenant and court) shows r, and whether it allows a on r.
+func byOffice(sub Subject, a Action, r Resource) (allowed, visible bool) {
+	if !sub.Role.Staff() || sub.Tenant == "" || r.Tenant != sub.Tenant || sub.Court != "" && r.Court != "" && r.Court != sub.Court {
+		return false, false
+	}
+	return slices.Contains(staffActions[a], sub.Role), true
 }
 
 // relationActions says what a relation to a proceeding lets its holder do.

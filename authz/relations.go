@@ -110,6 +110,11 @@ func (t Tuple) Shows(r Resource) bool {
 	return !r.Restricted
 }
 
+// nameable reports whether any tuple could name sub (Refs is not empty).
+func nameable(sub Subject) bool {
+	return sub.User != "" || sub.Org != "" || sub.Role.Staff() && sub.Court != ""
+}
+
 // Refs are the holder references that may name sub in tuples.
 func Refs(sub Subject) []string {
 	var refs []string
