@@ -44,14 +44,15 @@ type Store interface {
 	// AuditRefs returns the entries of t that q selects, with their stored
 	// encodings, in the order q asks for; none is an empty list. An entry
 	// names a case when its case is the case or it names a document of the
-	// case (resolved when the entry is appended).
+	// case (resolved when the entry is appended); entries that name no case
+	// that way are not found.
 	AuditRefs(ctx context.Context, t tenancy.ID, q RefQuery) ([]Stored, error)
 }
 
-// RefQuery selects the entries that name one case or one document.
+// RefQuery selects the entries about one case, or about one document.
 type RefQuery struct {
 	Case        string // entries about this case or any of its documents
-	Document    string // entries about this document; one of Case and Document is set
+	Document    string // only entries about this document (of Case, or of its case when Case is empty)
 	AllowedOnly bool   // only entries with outcome Allowed
 	Before      uint64 // only entries with a smaller sequence number; 0: no bound
 	Oldest      bool   // oldest first; default newest first

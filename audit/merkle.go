@@ -345,3 +345,7 @@ func NewBuilderAt(size uint64, frontier []Hash) (*Builder, error) {
 	}
 	return &Builder{size: size, stack: slices.Clone(frontier)}, nil
 }
+
+// Frontier returns the hashes of the complete subtrees of the leaves added
+// so far, largest first: those of the nodes Frontier(b.Size()) names.
+func (b *Builder) Frontier() []Hash { return slices.Clone(b.stack) }

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"justizcloud/audit"
 	"justizcloud/errs"
@@ -24,50 +25,101 @@ var _ audit.Store = (*DB)(nil)
 // audit_heads reserves the next len(entries) numbers; it takes the row lock
 // (PostgreSQL) or runs under the write lock (SQLite), so concurrent appends
 // of one tenant are serialised and get consecutive numbers, and a
-// rolled-back append rolls back its numbers too. The same transaction reads
-// the tree's frontier (at most one subtree hash per level, one query),
-// computes in memory every complete subtree the new leaves complete, and
-// stores the entries, those subtrees and the entries' references to cases
-// and documents with one multi-row INSERT each (per chunk of rows): a batch
-// costs a handful of statements, whatever its size.
+// rolled-back append rolls back its numbers too. The same transaction takes
+// the tree's frontier (at most one subtree hash per level: from the cache
+// of this process's last committed append when that ended at the same
+// size, otherwise with one query), computes in memory every complete
+// subtree the new leaves complete, and stores the entries, those subtrees
+// and the entries' references to cases and documents with one multi-row
+// INSERT each (per chunk of rows): a batch costs a handful of statements,
+// whatever its size.
 func (d *DB) AppendAudit(ctx context.Context, es []audit.Entry) ([]audit.Entry, error) {
 	out := make([]audit.Entry, len(es))
-	byTenant := map[tenancy.ID][]int{}
 	for i, e := range es {
 		if e.Tenant == "" {
 			return nil, fmt.Errorf("append audit: %w: no tenant", errs.ErrInvalid)
 		}
 		e.Time = d.normTime(e.Time)
 		out[i] = e
-		byTenant[e.Tenant] = append(byTenant[e.Tenant], i)
 	}
-	tenants := slices.Sorted(maps.Keys(byTenant))
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		for _, t := range tenants {
-			idx := byTenant[t]
-			var size int64
-			err := d.txQueryRow(ctx, tx, d.q(`INSERT INTO audit_heads (tenant, size) VALUES (?, ?)
-				ON CONFLICT (tenant) DO UPDATE SET size = audit_heads.size + excluded.size
-				RETURNING size`), t, len(idx)).Scan(&size)
-			if err != nil {
-				return fmt.Errorf("next sequence number (%s): %w", t, err)
-			}
-			first := uint64(size) - uint64(len(idx))
-			batch := make([]audit.Entry, len(idx))
-			for k, i := range idx {
-				out[i].Seq = first + uint64(k)
-				batch[k] = out[i]
-			}
-			if err := d.appendAuditEntries(ctx, tx, t, first, batch); err != nil {
-				return err
-			}
-		}
-		return nil
+	var front map[tenancy.ID]frontier
+	err := d.inTx(ctx, func(tx *sql.Tx) (err error) {
+		front, err = d.writeAudit(ctx, tx, out)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("append audit: %w", err)
 	}
+	d.audits.commit(front)
 	return out, nil
+}
+
+// auditCache holds the latest committed frontier of each tenant's tree: the
+// hashes Frontier(size) names, as of the last commit of this process that
+// appended. An append that starts at another size (another process or
+// replica appended, an append of this one rolled back, or the cache is
+// cold) reads them from the store; only committed appends update it.
+type auditCache struct {
+	mu       sync.Mutex
+	frontier map[tenancy.ID]frontier
+}
+
+type frontier struct {
+	size   uint64
+	hashes []audit.Hash
+}
+
+func (c *auditCache) cached(t tenancy.ID, size uint64) ([]audit.Hash, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.frontier[t]
+	return f.hashes, ok && f.size == size
+}
+
+// commit caches the frontiers a committed append left.
+func (c *auditCache) commit(fs map[tenancy.ID]frontier) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.frontier == nil {
+		c.frontier = map[tenancy.ID]frontier{}
+	}
+	for t, f := range fs {
+		if old, ok := c.frontier[t]; !ok || f.size > old.size {
+			c.frontier[t] = f
+		}
+	}
+}
+
+// writeAudit appends es inside tx, sets their sequence numbers and returns
+// the frontiers the append leaves (to cache once tx has committed).
+func (d *DB) writeAudit(ctx context.Context, tx *sql.Tx, es []audit.Entry) (map[tenancy.ID]frontier, error) {
+	front := map[tenancy.ID]frontier{}
+	byTenant := map[tenancy.ID][]int{}
+	for i, e := range es {
+		byTenant[e.Tenant] = append(byTenant[e.Tenant], i)
+	}
+	for _, t := range slices.Sorted(maps.Keys(byTenant)) {
+		idx := byTenant[t]
+		var size int64
+		err := d.txQueryRow(ctx, tx, d.q(`INSERT INTO audit_heads (tenant, size) VALUES (?, ?)
+			ON CONFLICT (tenant) DO UPDATE SET size = audit_heads.size + excluded.size
+			RETURNING size`), t, len(idx)).Scan(&size)
+		if err != nil {
+			return nil, fmt.Errorf("next sequence number (%s): %w", t, err)
+		}
+		first := uint64(size) - uint64(len(idx))
+		batch := make([]audit.Entry, len(idx))
+		for k, i := range idx {
+			es[i].Seq = first + uint64(k)
+			batch[k] = es[i]
+		}
+		f, err := d.appendAuditEntries(ctx, tx, t, first, batch)
+		if err != nil {
+			return nil, err
+		}
+		front[t] = f
+	}
+	return front, nil
 }
 
 // auditInsertChunk bounds the rows of one INSERT (SQLite allows 32,766
@@ -75,22 +127,25 @@ func (d *DB) AppendAudit(ctx context.Context, es []audit.Entry) ([]audit.Entry, 
 const auditInsertChunk = 200
 
 // appendAuditEntries stores es, which continue t's tree of size first, and
-// the subtrees they complete.
-func (d *DB) appendAuditEntries(ctx context.Context, tx *sql.Tx, t tenancy.ID, first uint64, es []audit.Entry) error {
-	ids := audit.Frontier(first)
-	front := make([]audit.Hash, len(ids))
-	if err := d.auditNodesTx(ctx, tx, t, ids, front); err != nil {
-		return fmt.Errorf("read frontier of %s at %d: %w", t, first, err)
+// the subtrees they complete, and returns the frontier they leave.
+func (d *DB) appendAuditEntries(ctx context.Context, tx *sql.Tx, t tenancy.ID, first uint64, es []audit.Entry) (frontier, error) {
+	front, ok := d.audits.cached(t, first)
+	if !ok {
+		ids := audit.Frontier(first)
+		front = make([]audit.Hash, len(ids))
+		if err := d.auditNodesTx(ctx, tx, t, ids, front); err != nil {
+			return frontier{}, fmt.Errorf("read frontier of %s at %d: %w", t, first, err)
+		}
 	}
 	b, err := audit.NewBuilderAt(first, front)
 	if err != nil {
-		return err
+		return frontier{}, err
 	}
 	var entryRows, nodeRows, refRows [][]any
 	for _, e := range es {
 		data, err := audit.Encode(e)
 		if err != nil {
-			return err
+			return frontier{}, err
 		}
 		leaf := audit.HashLeaf(data)
 		entryRows = append(entryRows, []any{t, int64(e.Seq), leaf[:], data, d.ts(e.Time)})
@@ -102,15 +157,18 @@ func (d *DB) appendAuditEntries(ctx context.Context, tx *sql.Tx, t tenancy.ID, f
 		}
 	}
 	// An entry that names only a document (a download) is filed under the
-	// document's case, so that the case's access log shows it.
+	// document's case, so that the case's access log shows it; an entry
+	// that names no case that way (a refused request for a document that
+	// does not exist) is not filed.
 	for _, ins := range []struct {
-		what, head, row string
-		rows            [][]any
+		what, head, row, tail string
+		rows                  [][]any
 	}{
-		{"entries", `INSERT INTO audit_entries (tenant, seq, leaf, entry, at) VALUES `, `(?, ?, ?, ?, ?)`, entryRows},
-		{"nodes", `INSERT INTO audit_nodes (tenant, level, idx, hash) VALUES `, `(?, ?, ?, ?)`, nodeRows},
-		{"refs", `INSERT INTO audit_refs (tenant, seq, case_id, document, outcome) VALUES `,
-			`(?, ?, COALESCE(NULLIF(CAST(? AS TEXT), ''), (SELECT case_id FROM documents WHERE tenant = ? AND id = ?), ''), ?, ?)`, refRows},
+		{"entries", `INSERT INTO audit_entries (tenant, seq, leaf, entry, at) VALUES `, `(?, ?, ?, ?, ?)`, ``, entryRows},
+		{"nodes", `INSERT INTO audit_nodes (tenant, level, idx, hash) VALUES `, `(?, ?, ?, ?)`, ``, nodeRows},
+		{"refs", `INSERT INTO audit_refs (tenant, seq, case_id, document, outcome) SELECT * FROM (VALUES `,
+			`(CAST(? AS TEXT), CAST(? AS BIGINT), COALESCE(NULLIF(CAST(? AS TEXT), ''), (SELECT case_id FROM documents WHERE tenant = ? AND id = ?), ''), CAST(? AS TEXT), CAST(? AS TEXT))`,
+			`) AS v WHERE v.column3 <> ''`, refRows},
 	} {
 		for start := 0; start < len(ins.rows); start += auditInsertChunk {
 			chunk := ins.rows[start:min(start+auditInsertChunk, len(ins.rows))]
@@ -124,13 +182,14 @@ func (d *DB) appendAuditEntries(ctx context.Context, tx *sql.Tx, t tenancy.ID, f
 				q.WriteString(ins.row)
 				args = append(args, r...)
 			}
+			q.WriteString(ins.tail)
 			// Not through the statement cache: the text varies with the batch.
 			if _, err := tx.ExecContext(ctx, d.q(q.String()), args...); err != nil {
-				return fmt.Errorf("insert audit %s of %s from %d: %w", ins.what, t, first, classify(err))
+				return frontier{}, fmt.Errorf("insert audit %s of %s from %d: %w", ins.what, t, first, classify(err))
 			}
 		}
 	}
-	return nil
+	return frontier{size: b.Size(), hashes: b.Frontier()}, nil
 }
 
 // auditNodesTx reads complete subtree hashes inside tx (the frontier the
@@ -356,16 +415,19 @@ func (d *DB) checkpoints(ctx context.Context, t tenancy.ID, order string) ([]aud
 	return out, nil
 }
 
-// AuditRefs implements audit.Store.
+// AuditRefs implements audit.Store: one range of audit_refs' primary key
+// (the case's entries), filtered by document and outcome.
 func (d *DB) AuditRefs(ctx context.Context, t tenancy.ID, q audit.RefQuery) ([]audit.Stored, error) {
-	col, val := "r.case_id", q.Case
-	if q.Document != "" {
-		col, val = "r.document", q.Document
-	}
-	if val == "" {
+	where, args := `r.tenant = ? AND r.case_id = ?`, []any{t, q.Case}
+	switch {
+	case q.Case == "" && q.Document == "":
 		return nil, fmt.Errorf("audit refs (%s): %w: no case or document", t, errs.ErrInvalid)
+	case q.Case == "": // the document's case
+		where, args = `r.tenant = ? AND r.case_id = (SELECT case_id FROM documents WHERE tenant = ? AND id = ?)`, []any{t, t, q.Document}
 	}
-	where, args := `r.tenant = ? AND `+col+` = ?`, []any{t, val}
+	if q.Document != "" {
+		where, args = where+` AND r.document = ?`, append(args, q.Document)
+	}
 	if q.AllowedOnly {
 		where += ` AND r.outcome = 'allowed'`
 	}

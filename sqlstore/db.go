@@ -37,6 +37,7 @@ type DB struct {
 	log     *slog.Logger
 	now     func() time.Time
 	stmts   stmtCache
+	audits  auditCache // the latest committed frontier of each tenant's audit tree
 }
 
 // Open connects to the store named by dsn without migrating it (call Migrate).
