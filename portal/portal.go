@@ -154,6 +154,12 @@ func (p *Portal) base(r *http.Request, title string) *view {
 	return v
 }
 
+// gzipWriters are reused: a gzip.Writer's state is a few hundred KB.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	return zw
+}}
+
 // render writes a page, gzip-compressed when the browser accepts it. The
 // pages reflect no input of third parties (a cross-site post is refused
 // before anything is rendered, and nothing of the query is echoed), so
@@ -171,13 +177,16 @@ func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, page
 	h.Set("Vary", "Accept-Encoding")
 	body := buf.Bytes()
 	if len(body) > 1024 && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		zw := gzipWriters.Get().(*gzip.Writer)
 		var z bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&z, gzip.DefaultCompression)
+		z.Grow(len(body) / 4)
+		zw.Reset(&z)
 		zw.Write(body)
 		if zw.Close() == nil {
 			h.Set("Content-Encoding", "gzip")
 			body = z.Bytes()
 		}
+		gzipWriters.Put(zw)
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
