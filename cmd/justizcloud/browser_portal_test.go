@@ -486,7 +486,7 @@ func TestBrowserFluggastrechte(t *testing.T) {
 
 // TestBrowserBeratungshilfe: an application for Beratungshilfe in a
 // tenancy matter: the stop page for a pending court case and the way back,
-// a short description, an impossible birth date, income that is no amount,
+// save and resume, a short description, an impossible birth date, income that is no amount,
 // the missing proof, a change from the summary, filing at the Amtsgericht
 // Köln.
 func TestBrowserBeratungshilfe(t *testing.T) {
@@ -536,6 +536,18 @@ func TestBrowserBeratungshilfe(t *testing.T) {
 		j.kept(map[string]string{"geburtsdatum": "31.02.1980", "nachname": u.LastName, "familienstand": "ledig"})
 		j.fill("geburtsdatum", "12.03.1980")
 		j.next("einkommen")
+
+		// Save, leave, come back: the draft resumes at the first open page.
+		p.Press("speichern")
+		if got := p.Path(); got != "/antrag/beratungshilfe?gespeichert=1" {
+			t.Errorf("after saving at %s, want /antrag/beratungshilfe?gespeichert=1", got)
+		}
+		p.See("Ihre Angaben sind gespeichert.")
+		p.Open("/")
+		p.Press("Beratungshilfe beantragen")
+		p.See("Weitermachen")
+		p.Press("beginnen")
+		j.at("einkommen")
 
 		j.fill("einkommen_art-4", "ja", "einkommen_netto", "viel", "wohnkosten", "450,00", "unterhalt_personen", "0")
 		j.p.PressStatus("weiter", http.StatusUnprocessableEntity)
