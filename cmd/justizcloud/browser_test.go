@@ -106,7 +106,8 @@ func browserLogIn(t *testing.T, p *browsertest.Page, u oidctest.User) {
 }
 
 // TestBrowserLogin: the start page without a session, the login page, the
-// provider, back logged in, and out again — with and without JavaScript.
+// provider, back logged in, the 404 page, and out again — with and without
+// JavaScript.
 func TestBrowserLogin(t *testing.T) {
 	users := map[string]oidctest.User{
 		"mit-js":  browserCitizen("bt-login-1", "Erika", "Mustermann"),
@@ -145,6 +146,12 @@ func TestBrowserLogin(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("GET /api/v1/me with the browser's session = %d, want 200", resp.StatusCode)
+		}
+		// A proceeding or an interview that is not there (or not hers) is a
+		// German 404 page, checked like every other.
+		for _, path := range []string{"/verfahren/01a21db9-d287-7ab4-a189-5704b5d8e183", "/antrag/gibt-es-nicht"} {
+			p.OpenStatus(path, http.StatusNotFound)
+			p.See("Seite nicht gefunden")
 		}
 		p.Press("Abmelden")
 		p.See("Sie sind nicht angemeldet")
