@@ -173,7 +173,10 @@ func (p *Portal) Page(w http.ResponseWriter, r *http.Request) {
 // problems the page comes again with the messages and what was entered;
 // otherwise the answers are saved and the next page (or the summary)
 // follows. "Speichern" saves what is valid and returns to the overview;
-// "entfernen" removes one upload.
+// "entfernen" removes one upload. The pages post multipart/form-data, also
+// without a file field: login.CheckCSRF parses a urlencoded body only up to
+// 64 KB, which a long text in umlauts could exceed; a multipart body's
+// token is read by PeekCSRF, and its limit is the portal's.
 func (p *Portal) PostPage(w http.ResponseWriter, r *http.Request) {
 	d, ok := p.definition(w, r)
 	if !ok {
@@ -273,13 +276,8 @@ func (p *Portal) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 		byField[fe.Field] = fe
 	}
 	var fields []fieldView
-	multipart := false
 	for _, f := range d.ShownFields(pg.ID, a) {
-		fv := p.fieldView(d, f, a, byField)
-		if f.Type == interview.File {
-			multipart = true
-		}
-		fields = append(fields, fv)
+		fields = append(fields, p.fieldView(d, f, a, byField))
 	}
 	for _, fe := range problems {
 		href := ""
@@ -310,7 +308,7 @@ func (p *Portal) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 		prev = summaryPath(d)
 	}
 	v.Data = map[string]any{"Interview": d.Title, "PageTitle": pg.Title, "Intro": paragraphs(pg.Intro), "Stop": pg.Stop,
-		"Shown": d.Shown(pg.ID, a), "Fields": fields, "Multipart": multipart, "Step": step, "Steps": steps,
+		"Shown": d.Shown(pg.ID, a), "Fields": fields, "Step": step, "Steps": steps,
 		"Action": pagePath(d, pg.ID, false), "Prev": prev, "Change": change}
 	p.render(w, r, status, "seite", v)
 }

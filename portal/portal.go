@@ -221,7 +221,11 @@ func (p *Portal) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p.log.DebugContext(r.Context(), "portal: refused", "path", r.URL.Path, "status", status, "err", err)
 	}
 	v := p.base(r, title)
-	v.Data = map[string]string{"Heading": title, "Message": msg}
+	data := map[string]string{"Heading": title, "Message": msg}
+	if status == http.StatusUnauthorized {
+		data["Login"] = "/login"
+	}
+	v.Data = data
 	p.render(w, r, status, "fehler", v)
 }
 

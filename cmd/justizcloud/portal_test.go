@@ -247,6 +247,11 @@ func TestPortalGeldEinklagen(t *testing.T) {
 	c.refused(base+"/seite/forderung", map[string]string{"forderung": "12.000,00", "forderung_grund": "werklohn"}, "10.000,00 € nicht übersteigen")
 	c.next(base+"/seite/forderung", map[string]string{"forderung": "1.234,56", "forderung_grund": "werklohn", "faellig_seit": "01.02.2026", "zinsen": "true"})
 	c.refused(base+"/seite/begruendung", map[string]string{"sachverhalt": "Zu kurz.", "gemahnt": "ja"}, "mindestens 30 Zeichen")
+	// A long text posts as multipart (as the page's form does): 9,000 "€"
+	// would be 81 KB urlencoded, beyond what the CSRF check parses.
+	if resp, body := c.postMultipart(base+"/seite/begruendung", c.csrf, map[string]string{"sachverhalt": strings.Repeat("€", 9000), "gemahnt": "nein"}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("long text = %d\n%s", resp.StatusCode, errorsOf(body))
+	}
 	c.next(base+"/seite/begruendung", map[string]string{"sachverhalt": "Ich habe im Januar die Küche renoviert; die Rechnung ist unbezahlt.",
 		"gemahnt": "ja", "mahnung_datum": "01.03.2026"})
 
@@ -318,6 +323,11 @@ func TestPortalGeldEinklagen(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(docs), &ps); err != nil || len(ps.Items) != 2 || ps.Items[0].Role != "klaeger" || !strings.HasPrefix(ps.Items[0].Account, "user:") || ps.Items[1].Name != "Muster GmbH" {
 		t.Errorf("participants = %s (%v)", docs, err)
+	}
+	// The court's Geschäftsstelle finds the filing in its inbox.
+	clerk := mustToken(t, w.srv.data, "DE-HE", "geschaeftsstelle", "--court", "M1201")
+	if _, inbox := c.expect(200, "GET", "/api/v1/inbox", nil, map[string]string{"Authorization": "Bearer " + clerk}); !strings.Contains(inbox, id) {
+		t.Errorf("the filing is not in the court's inbox: %s", inbox)
 	}
 	_, list := c.expect(200, "GET", "/verfahren", nil, nil)
 	if !strings.Contains(list, "/verfahren/"+id) || !strings.Contains(list, "Klage eingereicht") {
