@@ -167,6 +167,7 @@ func (p *Page) Press(what string) {
 func (p *Page) PressStatus(what string, want int64) {
 	p.tb.Helper()
 	sel := p.clickable(what)
+	p.settle()
 	ctx, cancel := p.step()
 	defer cancel()
 	t0 := time.Now()
@@ -177,6 +178,25 @@ func (p *Page) PressStatus(what string, want int64) {
 	p.tb.Logf("press %q: %d ms", what, time.Since(t0).Milliseconds())
 	p.checkStatus("press "+what, resp, want)
 	p.Check()
+}
+
+// settle waits until the page stops scrolling (at most a second): a
+// smooth scroll the page started (KERN-UX sets scroll-behavior: smooth, so
+// a skip link or an anchor animates) would move the element under a click
+// aimed at its coordinates.
+func (p *Page) settle() {
+	p.tb.Helper()
+	var last [2]float64
+	p.eval(`[scrollX, scrollY]`, &last)
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); {
+		time.Sleep(40 * time.Millisecond)
+		var now [2]float64
+		p.eval(`[scrollX, scrollY]`, &now)
+		if now == last {
+			return
+		}
+		last = now
+	}
 }
 
 func (p *Page) checkStatus(what string, resp *network.Response, want int64) {
@@ -395,6 +415,35 @@ func (p *Page) Texts(css string) []string {
 		out[i] = collapse(out[i])
 	}
 	return out
+}
+
+// Focused describes the element that has the keyboard focus.
+type Focused struct {
+	ID, Tag, Text string // Text: visible text or value, white space collapsed
+	// Indicator: the element shows that it has the focus (an outline or a
+	// box shadow), as WCAG 2.4.7 requires.
+	Indicator bool
+}
+
+// Key sends keys as key presses to the page (kb.Tab, kb.Enter, text) and
+// returns the element that has the focus afterwards. A key that loads a
+// new page is not for Key: use Press.
+func (p *Page) Key(keys string) Focused {
+	p.tb.Helper()
+	ctx, cancel := p.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(keys)); err != nil {
+		p.tb.Fatalf("keys %q on %s: %v", keys, p.URL(), err)
+	}
+	var f Focused
+	p.eval(`(function(e) {
+		if (!e || e === document.body) return {tag: 'body'};
+		const cs = getComputedStyle(e);
+		const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
+		return {id: e.id, tag: e.tagName.toLowerCase(), text: (e.innerText || e.value || '').replace(/\s+/g, ' ').trim(),
+			indicator: outline || (cs.boxShadow && cs.boxShadow !== 'none')};
+	})(document.activeElement)`, &f)
+	return f
 }
 
 // Link is a link of the page.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp/kb"
+
 	"justizcloud/browsertest"
 	"justizcloud/login/oidctest"
 )
@@ -106,7 +108,8 @@ func browserLogIn(t *testing.T, p *browsertest.Page, u oidctest.User) {
 }
 
 // TestBrowserLogin: the start page without a session, the login page, the
-// provider, back logged in, the 404 page, and out again — with and without
+// provider, back logged in, the 404 page, and out again; the skip link and
+// visible focus by keyboard — with and without
 // JavaScript.
 func TestBrowserLogin(t *testing.T) {
 	users := map[string]oidctest.User{
@@ -118,6 +121,17 @@ func TestBrowserLogin(t *testing.T) {
 		u := users[m.name]
 		p.Open("/")
 		p.See("Sie sind nicht angemeldet")
+		// The keyboard: the first Tab reaches the skip link, visibly, and
+		// Enter on it moves the focus to the main content.
+		if f := p.Key(kb.Tab); f.Text != "Zum Inhalt springen" || !f.Indicator {
+			t.Errorf("first Tab focuses %+v, want the visibly focused skip link \"Zum Inhalt springen\"", f)
+		}
+		if f := p.Key(kb.Enter); f.ID != "inhalt" {
+			t.Errorf("Enter on the skip link focuses %+v, want #inhalt", f)
+		}
+		if f := p.Key(kb.Tab); !f.Indicator || f.Tag == "body" {
+			t.Errorf("the next Tab focuses %+v, want a visibly focused element in the content", f)
+		}
 		p.Press("Anmelden")
 		if got := p.Path(); !strings.HasPrefix(got, "/login") {
 			t.Fatalf("after Anmelden: %s, want the login page", got)
