@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"justizcloud/akte"
 	"justizcloud/errs"
@@ -85,12 +86,40 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) {
 // getContent streams a document's bytes, with Range, If-Range and
 // If-None-Match support; the ETag is the document's SHA-256.
 func (s *Server) getContent(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		s.headContent(w, r)
+		return
+	}
 	d, content, err := s.deps.Akte.Content(r.Context(), subject(r), akte.DocumentID(r.PathValue("id")))
 	if err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}
 	defer content.Close()
+	contentHeaders(w, d)
+	// ServeContent reads only the requested ranges and never buffers the document.
+	http.ServeContent(w, r, url.PathEscape(d.Filename), d.CreatedAt, content)
+}
+
+// headContent answers HEAD on a document's content from its metadata: a
+// HEAD reads no content, so it is not an access (service by access counts
+// only a download as the moment of service).
+func (s *Server) headContent(w http.ResponseWriter, r *http.Request) {
+	d, err := s.deps.Akte.Document(r.Context(), subject(r), akte.DocumentID(r.PathValue("id")))
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	contentHeaders(w, d)
+	h := w.Header()
+	h.Set("Accept-Ranges", "bytes")
+	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
+	h.Set("Last-Modified", d.CreatedAt.UTC().Format(http.TimeFormat))
+	w.WriteHeader(http.StatusOK)
+}
+
+// contentHeaders are the headers of a document's content, GET and HEAD alike.
+func contentHeaders(w http.ResponseWriter, d akte.Document) {
 	h := w.Header()
 	h.Set("Content-Type", d.ContentType)
 	h.Set("ETag", `"`+hex.EncodeToString(d.SHA256[:])+`"`)
@@ -98,6 +127,4 @@ func (s *Server) getContent(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Cache-Control", "private, no-cache")
-	// ServeContent reads only the requested ranges and never buffers the document.
-	http.ServeContent(w, r, url.PathEscape(d.Filename), d.CreatedAt, content)
 }

@@ -79,7 +79,11 @@ func (s *spec) check(t *testing.T, method, path string, resp *http.Response, bod
 		}
 		return
 	}
-	op, ok := s.doc["paths"].(map[string]any)[tmpl].(map[string]any)[strings.ToLower(method)].(map[string]any)
+	opMethod := strings.ToLower(method)
+	if method == http.MethodHead { // HEAD is GET without the body (RFC 9110, section 9.3.2)
+		opMethod = "get"
+	}
+	op, ok := s.doc["paths"].(map[string]any)[tmpl].(map[string]any)[opMethod].(map[string]any)
 	if !ok {
 		if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusMethodNotAllowed {
 			t.Errorf("openapi: %s %s answered %d but the operation is not documented", method, tmpl, resp.StatusCode)

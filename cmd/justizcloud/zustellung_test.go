@@ -203,6 +203,11 @@ func TestZustellung(t *testing.T) {
 		t.Fatal("served before the recipient's download")
 	}
 	bernd.expect(409, "POST", "/api/v1/zustellungen/"+zb.ID+"/acknowledge", nil, nil, nil)
+	bernd.expect(200, "HEAD", "/api/v1/documents/"+b.klage.ID+"/content", nil, nil, nil) // a HEAD reads nothing
+	bernd.expect(200, "GET", "/api/v1/zustellungen/"+zb.ID, nil, nil, &zb)
+	if zb.Served {
+		t.Fatal("a HEAD request counted as the recipient's download")
+	}
 	bernd.expect(200, "GET", "/api/v1/documents/"+b.klage.ID+"/content", nil, nil, nil)
 	gs.expect(200, "GET", "/api/v1/zustellungen/"+zb.ID, nil, nil, &zb)
 	if zb.ServedBy != berndID {
