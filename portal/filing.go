@@ -54,12 +54,16 @@ func (p *Portal) File(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	mu, _ := p.filing.LoadOrStore(sub.User+"\x00"+d.Name, &sync.Mutex{})
+	key := sub.User + "\x00" + d.Name
+	mu, _ := p.filing.LoadOrStore(key, &sync.Mutex{})
 	if !mu.(*sync.Mutex).TryLock() {
 		p.fail(w, r, fmt.Errorf("filing already running: %w", errs.ErrConflict))
 		return
 	}
-	defer mu.(*sync.Mutex).Unlock()
+	defer func() {
+		p.filing.Delete(key) // the map does not grow with every filer
+		mu.(*sync.Mutex).Unlock()
+	}()
 	_, a, ok := p.draftFor(w, r, d, sub.User)
 	if !ok {
 		return

@@ -324,6 +324,11 @@ func TestPortalGeldEinklagen(t *testing.T) {
 	if err := json.Unmarshal([]byte(docs), &ps); err != nil || len(ps.Items) != 2 || ps.Items[0].Role != "klaeger" || !strings.HasPrefix(ps.Items[0].Account, "user:") || ps.Items[1].Name != "Muster GmbH" {
 		t.Errorf("participants = %s (%v)", docs, err)
 	}
+	// The audit log of the court's Land recorded the filing and the
+	// downloads; the filer sees them in the file's access log.
+	if _, log := c.expect(200, "GET", "/api/v1/cases/"+id+"/access-log", nil, nil); !strings.Contains(log, "case.file") || !strings.Contains(log, "document.content.read") {
+		t.Errorf("access log: %s", log)
+	}
 	// The court's Geschäftsstelle finds the filing in its inbox.
 	clerk := mustToken(t, w.srv.data, "DE-HE", "geschaeftsstelle", "--court", "M1201")
 	if _, inbox := c.expect(200, "GET", "/api/v1/inbox", nil, map[string]string{"Authorization": "Bearer " + clerk}); !strings.Contains(inbox, id) {
