@@ -316,6 +316,23 @@ func TestPortalGeldEinklagen(t *testing.T) {
 		t.Errorf("receipt page:\n%s", receipt)
 	}
 	c.checkDocuments(receipt, "klage.pdf", "antrag.json", "rechnung.pdf", "eingangsbestaetigung.pdf")
+	// The claim and the receipt are text-searchable PDFs with the facts.
+	az := regexp.MustCompile(`1 C 1/\d\d`).FindString(receipt)
+	claimHash := regexp.MustCompile(`>klage\.pdf</a>.*?portal-hash">([0-9a-f]{64})<`).FindStringSubmatch(receipt)
+	for name, want := range map[string][]string{
+		"klage.pdf":                {"Klage: Geld einklagen", "An das Amtsgericht Frankfurt", "Muster GmbH", "Erika Mustermann", "1.250,00 €", "Eingereicht über die Justizcloud"},
+		"eingangsbestaetigung.pdf": {"Eingangsbestätigung", az, "Amtsgericht Frankfurt", "klage.pdf", "rechnung.pdf", claimHash[1]},
+	} {
+		link := regexp.MustCompile(`href="(/verfahren/[^"]+/dokumente/[^"]+)">` + regexp.QuoteMeta(name) + `<`).FindStringSubmatch(receipt)
+		_, pdf := c.expect(200, "GET", link[1], nil, nil)
+		text := pdfText(t, []byte(pdf))
+		for _, w := range want {
+			// A hash may wrap in its column: compare it without white space.
+			if !strings.Contains(strings.Join(strings.Fields(text), " "), w) && !strings.Contains(strings.Join(strings.Fields(text), ""), w) {
+				t.Errorf("%s lacks %q:\n%s", name, w, text)
+			}
+		}
+	}
 	// The structured data and the filer's participant, through the API with the session.
 	_, docs := c.expect(200, "GET", "/api/v1/cases/"+id+"/participants", nil, nil)
 	var ps struct {
@@ -562,3 +579,4 @@ func TestPortalDraftsEncryptedAndExpire(t *testing.T) {
 		t.Errorf("%d blobs of tenant DE after the sweep, want 0", n)
 	}
 }
+
