@@ -580,3 +580,30 @@ func TestPortalDraftsEncryptedAndExpire(t *testing.T) {
 	}
 }
 
+
+// TestPortalCourtChoice: a place with several Amtsgerichte (Berlin) gets
+// them all as proposals, none chosen for the citizen, who must pick one.
+func TestPortalCourtChoice(t *testing.T) {
+	w := startLoginWorld(t)
+	c := w.loginCitizen(t, erikaOP)
+	const base = "/antrag/geld-einklagen"
+	c.next(base, map[string]string{"aktion": "beginnen"})
+	c.walk(base, []pageStep{
+		{page: "start", values: map[string]string{"hinweise_gelesen": "true"}},
+		{page: "klaeger", values: map[string]string{"klaeger_vorname": "Erika", "klaeger_nachname": "Mustermann", "klaeger_strasse": "Heidestraße 17", "klaeger_plz": "51147", "klaeger_ort": "Köln"}},
+		{page: "beklagter", values: map[string]string{"beklagter_art": "person", "beklagter_name": "Max Schuldner", "beklagter_strasse": "Unter den Linden 1", "beklagter_plz": "10117", "beklagter_ort": "Berlin"}},
+		{page: "forderung", values: map[string]string{"forderung": "300", "forderung_grund": "kaufpreis"}},
+		{page: "begruendung", values: map[string]string{"sachverhalt": "Er hat mein Fahrrad gekauft und nicht bezahlt, trotz Mahnung.", "gemahnt": "nein"}},
+		{page: "beweise", values: map[string]string{}},
+	})
+	_, page := c.expect(200, "GET", base+"/seite/gericht", nil, nil)
+	group := regexp.MustCompile(`<optgroup label="Vorschläge[^"]*">(.*?)</optgroup>`).FindStringSubmatch(page)
+	if group == nil || strings.Count(group[1], "<option") < 2 || strings.Contains(page, " selected>") {
+		t.Fatalf("proposals for Berlin: %v", group)
+	}
+	c.refused(base+"/seite/gericht", map[string]string{"gericht": ""}, "Bitte wählen Sie ein Amtsgericht aus.")
+	first := regexp.MustCompile(`<option value="([^"]+)"`).FindStringSubmatch(group[1])[1]
+	if loc := c.next(base+"/seite/gericht", map[string]string{"gericht": first}); loc != base+"/seite/kosten" {
+		t.Errorf("after choosing → %s", loc)
+	}
+}
