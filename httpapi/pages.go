@@ -41,7 +41,7 @@ func (s *Server) pageRoutes() []pageRoute {
 	if p == nil {
 		return append(routes, pageRoute{"GET", "/{$}", true, false, l.Landing})
 	}
-	return append(routes, []pageRoute{
+	return append(append(routes, []pageRoute{
 		{"GET", "/{$}", true, false, p.Start},
 		{"GET", "/konto", true, false, l.Landing},
 		{"GET", "/assets/{version}/{name...}", false, false, p.Assets().ServeHTTP},
@@ -61,7 +61,31 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/verfahren/{id}/dokumente/{doc}", true, false, p.Download},
 		{"GET", "/antrag/", true, false, p.NotFound},
 		{"GET", "/verfahren/", true, false, p.NotFound},
-	}...)
+	}...), s.courtRoutes()...)
+}
+
+// courtRoutes are the court's workplace and the parties' pages
+// (docs/portal.md, "Gericht").
+func (s *Server) courtRoutes() []pageRoute {
+	c := s.deps.Court
+	if c == nil {
+		return nil
+	}
+	return []pageRoute{
+		{"GET", "/gericht", true, false, c.Inbox},
+		{"GET", "/gericht/verfahren/{id}", true, false, c.Case},
+		{"GET", "/gericht/verfahren/{id}/dokumente/{doc}", true, false, c.View},
+		{"POST", "/gericht/verfahren/{id}/ereignis", true, false, c.Event},
+		{"POST", "/gericht/verfahren/{id}/richter", true, false, c.AssignJudge},
+		{"POST", "/gericht/verfahren/{id}/zustellung", true, false, c.Serve},
+		{"POST", "/gericht/verfahren/{id}/termin", true, false, c.Hearing},
+		{"POST", "/gericht/verfahren/{id}/urteil", true, false, c.Decision},
+		{"GET", "/gericht/", true, false, s.deps.Portal.NotFound},
+		{"GET", "/zugangscode", true, false, c.AccessCode},
+		{"POST", "/zugangscode", true, false, c.RedeemCode},
+		{"GET", "/verfahren/{id}/antwort", true, false, c.Answer},
+		{"POST", "/verfahren/{id}/antwort", false, false, s.multipartPage(c.PostAnswer)},
+	}
 }
 
 // multipartPage runs the portal's PeekCSRF, then authentication with the
@@ -76,10 +100,10 @@ func (s *Server) multipartPage(h http.HandlerFunc) http.HandlerFunc {
 // portalPage reports whether path is one of the portal's pages.
 func portalPage(path string) bool {
 	switch path {
-	case "/konto", "/impressum", "/datenschutz", "/barrierefreiheit", "/verfahren":
+	case "/konto", "/impressum", "/datenschutz", "/barrierefreiheit", "/verfahren", "/gericht", "/zugangscode":
 		return true
 	}
-	return strings.HasPrefix(path, "/antrag/") || strings.HasPrefix(path, "/verfahren/")
+	return strings.HasPrefix(path, "/antrag/") || strings.HasPrefix(path, "/verfahren/") || strings.HasPrefix(path, "/gericht/")
 }
 
 // limitLogin applies the login rate limit of the client's IP.

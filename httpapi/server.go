@@ -66,6 +66,9 @@ type Deps struct {
 	// Portal renders the citizens' pages (/, /antrag/…, /verfahren/…; see
 	// docs/portal.md); nil: only the login package's pages are served.
 	Portal *portal.Portal
+	// Court renders the court's workplace (/gericht/…) and the parties'
+	// pages (/zugangscode, /verfahren/{id}/antwort); nil: not served.
+	Court *portal.Court
 	// Limits are the login rate limit and the lockout after failed
 	// authentications (zero value: the defaults).
 	Limits Limits

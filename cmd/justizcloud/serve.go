@@ -43,6 +43,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	draftTTL := fs.Duration("draft-ttl", 30*24*time.Hour, "saved interviews (drafts) and their uploads are deleted this long after their last change")
+	clockOffset := fs.Duration("clock-offset", 0, "tests and demos only: the proceedings' clock (events, Fristen, service, court documents) runs this far ahead of the real time, e.g. 360h to let a Frist expire")
 	auditOn := fs.Bool("audit", true, "record every request on case data in the audit log (false is for benchmarks only: bench ingest measures the log's cost)")
 	cfg.Login.loginFlags(fs)
 	mailCfg := mailFlags(fs)
@@ -87,7 +88,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	authorizer := authz.NewAuthorizer(b.db, time.Now, 0)
 	users := identity.NewUsers(b.db, b.cat, authorizer, time.Now)
 	served := &zustellungHook{} // service by access: a recipient's first download is service
-	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: int64(cfg.MaxUpload), Logger: log,
+	now := offsetClock(*clockOffset, log)
+	svc := akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: int64(cfg.MaxUpload), Logger: log, Now: now,
 		DocumentClass: func(name string) bool { _, ok := verfahren.DocumentClassCode(name); return ok },
 		Changed:       indexer.Notify, Authorizer: authorizer, Accounts: users.SubjectOf, OnContent: served.onContent})
 	procedures, err := verfahren.NewRegistry()
@@ -95,7 +97,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	fristen := frist.NewCalendar(b.cat)
-	proceedings := verfahren.NewService(svc, b.db, procedures, fristen, time.Now)
+	proceedings := verfahren.NewService(svc, b.db, procedures, fristen, now)
 
 	// What a killed predecessor left behind: with the data folder locked, every
 	// temp file and unfinished upload is an orphan; shared backends wait for the timeout.
@@ -168,15 +170,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	go sessionSweepLoop(ctx, loginSvc, log)
-	served.svc = newZustellung(mailCfg, b.db, svc, proceedings, b.cat, public, log)
+	served.svc = newZustellung(mailCfg, b.db, svc, proceedings, b.cat, public, log, now)
 
 	web, err := newPortal(ctx, b, svc, proceedings, procedures, auditLog, sweepBefore, *draftTTL, log)
 	if err != nil {
 		return err
 	}
 
+	court, err := newCourt(web, served.svc, b.db, now)
+	if err != nil {
+		return err
+	}
 	api := httpapi.New(httpapi.Deps{
 		Portal: web,
+		Court:  court,
 		Login:  loginSvc, Limits: cfg.Login.limits(), HTTPS: strings.HasPrefix(public, "https://"),
 		Akte: svc, Tokens: tokens, Users: users, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
 		Search:     search.New(b.db, indexer.DocumentText, svc.Authorizer(), svc.Document),

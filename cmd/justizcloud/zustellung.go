@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"time"
 
 	"justizcloud/akte"
 	"justizcloud/authz"
@@ -52,12 +53,12 @@ func (h *zustellungHook) onContent(ctx context.Context, sub authz.Subject, d akt
 
 // newZustellung builds the Zustellung service with its notifications.
 func newZustellung(c *mailConfig, db *sqlstore.DB, cases *akte.Service, proc *verfahren.Service, cat *tenancy.Catalog,
-	public string, log *slog.Logger) *zustellung.Service {
+	public string, log *slog.Logger, now func() time.Time) *zustellung.Service {
 	var sender notify.Sender
 	if c.SMTPAddr != "" {
 		sender = notify.SMTP{Addr: c.SMTPAddr}
 	}
 	mailer := notify.New(notify.Options{Sender: sender, From: c.SMTPFrom, PublicURL: public, Logger: log})
-	return zustellung.NewService(db, cases, proc, zustellung.Options{Logger: log, Catalog: cat, Users: db,
+	return zustellung.NewService(db, cases, proc, zustellung.Options{Now: now, Logger: log, Catalog: cat, Users: db,
 		Notifier: mailer, PublicURL: public})
 }
