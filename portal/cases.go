@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"mime"
 	"net/http"
+	"strconv"
 
 	"justizcloud/akte"
 	"justizcloud/errs"
@@ -163,6 +164,21 @@ func (p *Portal) Download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	if r.Method == http.MethodHead {
+		// HEAD answers from the metadata and reads nothing, so that it is
+		// not the recipient's access (service by access counts downloads).
+		d, err := p.d.Akte.Document(ctx, sub, akte.DocumentID(r.PathValue("doc")))
+		if err != nil || string(d.Case) != r.PathValue("id") {
+			p.fail(w, r, errs.ErrNotFound)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", d.ContentType)
+		h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
+		h.Set("Accept-Ranges", "bytes")
+		h.Set("Cache-Control", "private, no-store")
+		return
+	}
 	d, content, err := p.d.Akte.Content(ctx, sub, akte.DocumentID(r.PathValue("doc")))
 	if err != nil {
 		p.fail(w, r, err)

@@ -333,6 +333,10 @@ func TestPortalGeldEinklagen(t *testing.T) {
 			}
 		}
 	}
+	// HEAD reads nothing (it is not an access to the document).
+	if resp, _ := c.do("HEAD", regexp.MustCompile(`/verfahren/[^"]+/dokumente/[^"]+`).FindString(receipt), nil, nil); resp.StatusCode != 200 || resp.ContentLength <= 0 {
+		t.Errorf("HEAD of a document = %d, length %d", resp.StatusCode, resp.ContentLength)
+	}
 	// The structured data and the filer's participant, through the API with the session.
 	_, docs := c.expect(200, "GET", "/api/v1/cases/"+id+"/participants", nil, nil)
 	var ps struct {
