@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -79,7 +80,12 @@ func (p *Page) Screenshot(label string) string {
 	p.tb.Helper()
 	ctx, cancel := p.step()
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	// As chromedp.FullScreenshot(100), with the PNG encoder tuned for speed
+	// (files about 30 % larger).
+	shot, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format: page.CaptureScreenshotFormatPng, CaptureBeyondViewport: new(true), FromSurface: new(true),
+		OptimizeForSpeed: new(true)})
+	png := shot.Data
 	if err != nil {
 		p.tb.Fatalf("screenshot of %s: %v", p.URL(), err)
 	}
