@@ -167,7 +167,7 @@ func TestBrowserLogin(t *testing.T) {
 			p.OpenStatus(path, http.StatusNotFound)
 			p.See("Seite nicht gefunden")
 		}
-		p.Press("Abmelden")
+		p.Press("abmelden")
 		p.See("Sie sind nicht angemeldet")
 		p.NotSee(u.FirstName + " " + u.LastName)
 	})
