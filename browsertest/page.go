@@ -73,6 +73,13 @@ func (b *Browser) NewPage(tb testing.TB, opt Options) *Page {
 			tb.Fatalf("browser: disable JavaScript: %v", err)
 		}
 	}
+	// A failed test leaves a screenshot of what the browser showed last.
+	// (Cleanups run last-in first-out: this one before the tab closes.)
+	tb.Cleanup(func() {
+		if tb.Failed() && ctx.Err() == nil {
+			tb.Logf("the browser at the end: %s", p.Screenshot("am-ende"))
+		}
+	})
 	msgs := chromedp.Console(ctx)
 	go func() {
 		for m, err := range msgs {
