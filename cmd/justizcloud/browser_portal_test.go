@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -184,8 +185,9 @@ type browserDoc struct {
 
 // checkFiled checks through the API, as the court's Land administrator,
 // that the proceeding exists at the court (by name) with the documents: the claim or
-// application as PDF and each upload, byte for byte (by SHA-256).
-func (j *browserJourney) checkFiled(id, tenant, courtName string, uploads map[string][]byte) {
+// application as PDF and each upload, byte for byte (by SHA-256), and none
+// of the files named absent.
+func (j *browserJourney) checkFiled(id, tenant, courtName string, uploads map[string][]byte, absent ...string) {
 	j.t.Helper()
 	admin := client{j.t, j.w.srv.url, mustToken(j.t, j.w.srv.data, tenant, "landesadmin")}
 	var courts struct{ Items []struct{ ID, Name string } }
@@ -210,6 +212,9 @@ func (j *browserJourney) checkFiled(id, tenant, courtName string, uploads map[st
 	byHash := map[string]browserDoc{}
 	for _, d := range docs.Items {
 		byHash[d.SHA256] = d
+		if slices.Contains(absent, d.Filename) {
+			j.t.Errorf("document %s is filed although it was removed or refused", d.Filename)
+		}
 		if d.ContentType == "application/pdf" {
 			pdfs++
 		}
@@ -486,9 +491,9 @@ func TestBrowserFluggastrechte(t *testing.T) {
 
 // TestBrowserBeratungshilfe: an application for Beratungshilfe in a
 // tenancy matter: the stop page for a pending court case and the way back,
-// save and resume, a short description, an impossible birth date, income that is no amount,
-// the missing proof, a change from the summary, filing at the Amtsgericht
-// Köln.
+// save and resume, a short description, an impossible birth date, income
+// that is no amount, the missing proof, an empty file, a wrong file removed
+// again, a change from the summary, filing at the Amtsgericht Köln.
 func TestBrowserBeratungshilfe(t *testing.T) {
 	users := map[string]oidctest.User{
 		"mit-js":  browserCitizen("bt-berh-1", "Sabine", "Becker"),
@@ -561,6 +566,19 @@ func TestBrowserBeratungshilfe(t *testing.T) {
 		j.next("nachweise")
 
 		j.invalid(map[string]string{"belege": "Bitte laden Sie Nachweise über Ihr Einkommen hoch."})
+		// An empty file is refused with its reason.
+		j.fill("belege", uploadFile(t, "leer.pdf", nil))
+		j.p.PressStatus("weiter", http.StatusUnprocessableEntity)
+		p.SeeIn("#belege-error", "leer.pdf", "leer")
+		// The wrong file: uploaded, then back, removed, replaced.
+		j.fill("belege", uploadFile(t, "alt.pdf", browserPDF("Kontoauszug vom falschen Monat")))
+		j.next("gericht")
+		p.Press("zurueck")
+		j.at("nachweise")
+		p.See("alt.pdf")
+		p.Press("„alt.pdf“ entfernen")
+		j.at("nachweise")
+		p.NotSee("alt.pdf")
 		j.fill("belege", uploadFile(t, "bescheid.pdf", bescheid))
 		j.next("gericht")
 		j.fill("gericht", "Amtsgericht Köln")
@@ -581,6 +599,6 @@ func TestBrowserBeratungshilfe(t *testing.T) {
 		p.See("bescheid.pdf")
 		j.receipt(id)
 		j.meineVerfahren(id, az, "Amtsgericht Köln")
-		j.checkFiled(id, "DE-NW", "Amtsgericht Köln", map[string][]byte{"bescheid.pdf": bescheid})
+		j.checkFiled(id, "DE-NW", "Amtsgericht Köln", map[string][]byte{"bescheid.pdf": bescheid}, "alt.pdf", "leer.pdf")
 	})
 }
