@@ -136,8 +136,9 @@ func classPDF(t testing.TB, title, text string) []byte {
 // courtClaim files a registered-to-be zivil-online claim at the AG
 // München through the API: the demo claimant with her account, a
 // defendant without one, and the Klage. It returns the case id and the
-// defendant's and claimant's participant ids and the Klage's document id.
-func courtClaim(t *testing.T, srv *testServer, subject string) (id, defendant, claimant, klage string) {
+// defendant's and claimant's participant ids, the Klage's document id and
+// the Aktenzeichen.
+func courtClaim(t *testing.T, srv *testServer, subject string) (id, defendant, claimant, klage, az string) {
 	t.Helper()
 	gs := client{t, srv.url, mustToken(t, srv.data, "DE-BY", "geschaeftsstelle", "--court", "D2601")}
 	var c caseResp
@@ -151,7 +152,7 @@ func courtClaim(t *testing.T, srv *testServer, subject string) (id, defendant, c
 		"address": "Beispielweg 2, 80333 München"}), jsonHdr, &bk)
 	var doc docResp
 	gs.expect(201, "POST", base+"/documents?class=Klage", bytes.NewReader(classPDF(t, "Klage", "Klage auf Zahlung von 800 Euro")), docHdr("klage.pdf", nil), &doc)
-	return c.ID, bk.ID, kl.ID, doc.ID
+	return c.ID, bk.ID, kl.ID, doc.ID, c.Aktenzeichen
 }
 
 var (
@@ -184,7 +185,7 @@ func TestCourtPages(t *testing.T) {
 			t.Log(logs.String())
 		}
 	})
-	id, defendant, claimant, klage := courtClaim(t, srv, "Kaufpreis Fahrrad")
+	id, defendant, claimant, klage, _ := courtClaim(t, srv, "Kaufpreis Fahrrad")
 	gs := demoSession(t, srv.url, "usr_demo_gs")
 	judge := demoSession(t, srv.url, "usr_demo_richterin")
 	max := demoSession(t, srv.url, "usr_demo_max")
@@ -260,7 +261,7 @@ func TestCourtPages(t *testing.T) {
 		"gruende": {"Der Beklagte ist wirksam zurückgetreten (§§ 323, 437 BGB)."}})
 	_, page = gs.get(200, casePath)
 	mustContain(t, "the case page after the decision", page, "Urteil ergangen", "urteil.pdf")
-	urteilID := regexp.MustCompile(`value="([^"]+)">\s*<label class="kern-label" for="dok-\d+">\d+\. urteil\.pdf`).FindStringSubmatch(page)
+	urteilID := regexp.MustCompile(`value="([^"]+)">\s*<label class="kern-label" for="dok-\d+">urteil\.pdf`).FindStringSubmatch(page)
 	if urteilID == nil {
 		t.Fatalf("no Urteil to serve:\n%s", pageText(page))
 	}
