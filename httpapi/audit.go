@@ -203,28 +203,63 @@ func (s *Server) auditEntry(r *http.Request, action, route string, status int, h
 // rights; when it reached none (a refused request for an object it may not
 // see), there is no tenant whose log could hold the entry: it is written to
 // the server log at level WARN instead, and auditTenant reports false.
+//
+// Staff who reach proceedings of other Länder (a share with their court, a
+// judge's assignment) are recorded in the log of the case's tenant, so that
+// the Land whose file it is sees who read it.
 func (s *Server) auditTenant(r *http.Request, e *audit.Entry) bool {
 	if e.Tenant != "" {
+		if s.reachesAbroad(r, e) {
+			s.objectTenant(r, e)
+		}
 		return true
 	}
-	if e.Outcome == audit.Allowed && s.deps.Akte != nil {
-		sub := subject(r)
-		switch {
-		case e.Case != "":
-			if c, err := s.deps.Akte.Case(r.Context(), sub, akte.CaseID(e.Case)); err == nil {
-				e.Tenant = c.Tenant
-			}
-		case e.Document != "":
-			if d, err := s.deps.Akte.Document(r.Context(), sub, akte.DocumentID(e.Document)); err == nil {
-				e.Tenant, e.Case = d.Tenant, string(d.Case)
-			}
-		}
+	if e.Outcome == audit.Allowed {
+		s.objectTenant(r, e)
 	}
 	if e.Tenant == "" {
 		s.log.WarnContext(r.Context(), "audit: request of a subject without a tenant reached no tenant's object; not in any audit log", "entry", fmt.Sprintf("%+v", *e))
 		return false
 	}
 	return true
+}
+
+// objectTenant sets e's tenant (and case) to those of the case or document
+// e names, looked up with the subject's own rights; it leaves e alone when
+// the lookup fails.
+func (s *Server) objectTenant(r *http.Request, e *audit.Entry) {
+	if s.deps.Akte == nil {
+		return
+	}
+	sub := subject(r)
+	switch {
+	case e.Case != "":
+		if c, err := s.deps.Akte.Case(r.Context(), sub, akte.CaseID(e.Case)); err == nil {
+			e.Tenant = c.Tenant
+		}
+	case e.Document != "":
+		if d, err := s.deps.Akte.Document(r.Context(), sub, akte.DocumentID(e.Document)); err == nil {
+			e.Tenant, e.Case = d.Tenant, string(d.Case)
+		}
+	}
+}
+
+// reachesAbroad reports whether e is an allowed access to a case or
+// document by a subject who reaches proceedings of tenants other than e's.
+func (s *Server) reachesAbroad(r *http.Request, e *audit.Entry) bool {
+	if e.Outcome != audit.Allowed || e.Case == "" && e.Document == "" || s.deps.Akte == nil {
+		return false
+	}
+	ts, err := s.deps.Akte.Authorizer().Tenants(r.Context(), subject(r))
+	if err != nil {
+		return false
+	}
+	for _, t := range ts {
+		if t != e.Tenant {
+			return true
+		}
+	}
+	return false
 }
 
 // auditNote is what a handler tells the audit hook about the object of its
