@@ -234,12 +234,12 @@ func (c *Court) PostAnswer(w http.ResponseWriter, r *http.Request) {
 					event = &e
 				}
 			}
-			if event == nil || sub.Role.Staff() {
-				_, err := c.p.d.Verfahren.Fire(ctx, sub, id, verfahren.Command{Event: string(name), Version: status.Version})
-				if err == nil {
-					err = fmt.Errorf("answer: %w", errs.ErrConflict)
-				}
-				c.p.refuse(w, r, err)
+			if sub.Role.Staff() { // the court acts on its own pages
+				c.p.fail(w, r, fmt.Errorf("answer: %w", errs.ErrForbidden))
+				return
+			}
+			if event == nil {
+				c.p.refuse(w, r, c.refusal(ctx, sub, id, string(name)))
 				return
 			}
 		case "text":

@@ -309,23 +309,56 @@ func (c *Court) Decision(w http.ResponseWriter, r *http.Request) {
 }
 
 // allowed checks that the subject may fire event now; if not, it answers
-// with the procedure's reason (firing without documents yields it) and
-// reports false, before anything is filed.
+// with the procedure's reason and reports false, before anything is filed.
 func (c *Court) allowed(ctx context.Context, w http.ResponseWriter, r *http.Request, sub authz.Subject, k akte.Case, event string) bool {
-	st, _, err := c.p.d.Verfahren.Status(ctx, sub, k.ID)
-	if err != nil {
-		c.p.fail(w, r, err)
-		return false
-	}
-	if slices.ContainsFunc(st.Allowed, func(e verfahren.EventDef) bool { return e.Name == event }) {
+	err := c.refusal(ctx, sub, k.ID, event)
+	if err == nil {
 		return true
-	}
-	_, err = c.p.d.Verfahren.Fire(ctx, sub, k.ID, verfahren.Command{Event: event, Version: st.Version})
-	if err == nil { // cannot happen: the event was not allowed a moment ago
-		err = fmt.Errorf("event %s: %w", event, errs.ErrConflict)
 	}
 	c.p.refuse(w, r, err)
 	return false
+}
+
+// refusal is nil when sub may fire event on proceeding id now, else the
+// procedure's refusal (verfahren.Refusal, with its German reason). It
+// decides with the pure Definition.Decide, as if the event carried the
+// documents it needs, so that nothing is fired to learn the reason.
+func (c *Court) refusal(ctx context.Context, sub authz.Subject, id akte.CaseID, event string) error {
+	st, history, err := c.p.d.Verfahren.Status(ctx, sub, id)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(st.Allowed, func(e verfahren.EventDef) bool { return e.Name == event }) {
+		return nil
+	}
+	def, err := c.p.d.Verfahren.Registry().Get(st.Procedure)
+	if err != nil {
+		return err
+	}
+	ps, err := c.p.d.Akte.Participants(ctx, sub, id)
+	if err != nil {
+		return err
+	}
+	var g verfahren.GuardContext
+	for _, p := range ps {
+		g.Participants = append(g.Participants, p.Role)
+	}
+	for _, f := range st.Fristen {
+		if f.Expired {
+			g.ExpiredFristen = append(g.ExpiredFristen, f.Name)
+		}
+	}
+	for _, e := range def.Events {
+		if e.Name == event {
+			g.Documents = e.Guards.Documents
+		}
+	}
+	next := verfahren.Event{Seq: len(history) + 1, Name: event, At: c.now().UTC(), By: sub.ID, Role: st.Role}
+	if err := def.Decide(history, next, g); err != nil {
+		return err
+	}
+	// Allowed and Decide disagree only if the proceeding moved on meanwhile.
+	return fmt.Errorf("event %s: %w", event, errs.ErrConflict)
 }
 
 // decide renders doc, files it with class and fires event with it. A text

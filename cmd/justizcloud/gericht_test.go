@@ -299,3 +299,43 @@ func TestCourtPages(t *testing.T) {
 		t.Fatalf("audit verify: %v\n%s", err, out.String())
 	}
 }
+
+// TestCourtHearing: after service the judge sets a hearing; a date in the
+// past, a missing room and a link that is not https come back with the
+// error summary; then the hearing by video is recorded with a
+// Terminsverfügung and the event data, and the defendant's Anerkenntnis
+// without its confirmation is refused.
+func TestCourtHearing(t *testing.T) {
+	srv := startServe(t, t.TempDir())
+	id, defendant, _, klage, _ := courtClaim(t, srv, "Werklohn Küche")
+	gs := demoSession(t, srv.url, "usr_demo_gs")
+	judge := demoSession(t, srv.url, "usr_demo_richterin")
+	max := demoSession(t, srv.url, "usr_demo_max")
+	casePath := "/gericht/verfahren/" + id
+	// Not yet served: no hearing, and a forged one is refused with the reason.
+	_, page := judge.get(200, casePath)
+	if strings.Contains(page, "Termin bestimmen") {
+		t.Error("a hearing is offered before service")
+	}
+	_, page = judge.post(409, casePath+"/termin", url.Values{"datum": {"15.01.2099"}, "uhrzeit": {"09:30"}, "ort": {"Saal A 101"}})
+	mustContain(t, "the refused hearing", page, "Nicht möglich", "terminsbestimmung", "nicht zulässig")
+	gs.post(303, casePath+"/ereignis", url.Values{"ereignis": {"eintragung"}})
+	gs.post(303, casePath+"/zustellung", url.Values{"empfaenger": {defendant}, "dokumente": {klage}, "zustellereignis": {"zustellung"}})
+	_, page = gs.get(200, casePath)
+	_, pdf := gs.get(200, docLink(t, page, "Brief mit Zugangscode zum Drucken"))
+	max.post(303, "/zugangscode", url.Values{"zugangscode": {accessCodeRE.FindString(pdfText(t, []byte(pdf)))}})
+	answer := "/verfahren/" + id + "/antwort"
+	_, page = max.postMultipart(422, answer, [][2]string{{"ereignis", "anerkenntnis"}}, "", "", nil)
+	mustContain(t, "an unconfirmed Anerkenntnis", page, `href="#anerkenntnis-bestaetigung"`, "Bitte bestätigen Sie Ihre Erklärung.")
+
+	_, page = judge.post(422, casePath+"/termin", url.Values{"datum": {"01.01.2020"}, "uhrzeit": {"9 Uhr"}, "video": {"http://video.example/x"}})
+	mustContain(t, "the refused hearing form", page, `href="#uhrzeit"`, `href="#video"`, "Bitte geben Sie die Uhrzeit an", "https://")
+	_, page = judge.post(422, casePath+"/termin", url.Values{"datum": {"01.01.2020"}, "uhrzeit": {"09:00"}})
+	mustContain(t, "a hearing in the past", page, "Der Termin muss in der Zukunft liegen.", "Sitzungssaal oder den Link")
+	judge.post(303, casePath+"/termin", url.Values{"datum": {"15.01.2099"}, "uhrzeit": {"09:30"}, "video": {"https://video.justiz.example/raum/4711"}})
+	_, page = judge.get(200, casePath)
+	mustContain(t, "the case page after the hearing was set", page, "Termin bestimmt", "terminsverfuegung.pdf",
+		"Videoverhandlung: https://video.justiz.example/raum/4711", "Termin: 2099-01-15T08:30:00Z")
+	_, page = max.get(200, "/verfahren/"+id)
+	mustContain(t, "the defendant's page", page, "terminsverfuegung.pdf", `id="antworten"`)
+}
