@@ -26,7 +26,11 @@ var execNames = []string{"chromium", "chromium-browser", "google-chrome", "googl
 // ExecPath returns the Chromium executable the tests use.
 func ExecPath() (string, error) {
 	if p := os.Getenv("JUSTIZCLOUD_CHROMIUM"); p != "" {
-		return exec.LookPath(p)
+		path, err := exec.LookPath(p)
+		if err != nil {
+			return "", fmt.Errorf("JUSTIZCLOUD_CHROMIUM: %w: %w", ErrNoBrowser, err)
+		}
+		return path, nil
 	}
 	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
 		return "/usr/bin/chromium", nil

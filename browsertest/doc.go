@@ -22,7 +22,9 @@
 //
 // One browser serves a whole test binary (Shared); every Page is a fresh
 // browser context with its own cookies, so parallel tests do not see each
-// other's sessions. Chromium missing: the test is skipped, or fails when the
+// other's sessions. The browser is /usr/bin/chromium or the first of
+// chromium, chromium-browser, google-chrome on $PATH; JUSTIZCLOUD_CHROMIUM
+// names another. Chromium missing: the test is skipped, or fails when the
 // environment variable CI is set (scripts/deps.sh installs it). Only tests
 // import this package; it is never linked into the server.
 package browsertest
