@@ -75,10 +75,20 @@ func (b *Browser) NewPage(tb testing.TB, opt Options) *Page {
 	}
 	// A failed test leaves a screenshot of what the browser showed last.
 	// (Cleanups run last-in first-out: this one before the tab closes.)
+	// Without JUSTIZCLOUD_SCREENSHOTS it goes to a folder that is kept.
 	tb.Cleanup(func() {
-		if tb.Failed() && ctx.Err() == nil {
-			tb.Logf("the browser at the end: %s", p.Screenshot("am-ende"))
+		if !tb.Failed() || ctx.Err() != nil {
+			return
 		}
+		if os.Getenv("JUSTIZCLOUD_SCREENSHOTS") == "" {
+			dir, err := os.MkdirTemp("", "justizcloud-screenshot-")
+			if err != nil {
+				tb.Errorf("screenshot folder: %v", err)
+				return
+			}
+			p.opt.Dir = dir
+		}
+		tb.Logf("the browser at the end: %s", p.Screenshot("am-ende"))
 	})
 	msgs := chromedp.Console(ctx)
 	go func() {
