@@ -85,6 +85,7 @@ func (s *Server) courtRoutes() []pageRoute {
 		{"POST", "/zugangscode", true, false, c.RedeemCode},
 		{"GET", "/verfahren/{id}/antwort", true, false, c.Answer},
 		{"POST", "/verfahren/{id}/antwort", false, false, s.multipartPage(c.PostAnswer)},
+		{"POST", "/verfahren/{id}/empfangsbekenntnis", true, false, c.Acknowledge},
 	}
 }
 

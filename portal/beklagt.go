@@ -162,6 +162,11 @@ func (c *Court) renderAnswer(w http.ResponseWriter, r *http.Request, sub authz.S
 	for _, f := range st.Fristen {
 		fristen = append(fristen, fristRow{Title: f.Title, End: f.End.Format("02.01.2006"), Expired: f.Expired})
 	}
+	eebs, err := c.openEEB(r, sub, k)
+	if err != nil {
+		c.p.fail(w, r, err)
+		return
+	}
 	title := "Stellungnahme – Verfahren " + k.Aktenzeichen.String()
 	if len(errsBy) > 0 {
 		title = "Fehler: " + title
@@ -174,7 +179,7 @@ func (c *Court) renderAnswer(w http.ResponseWriter, r *http.Request, sub authz.S
 	}
 	v.Data = map[string]any{"ID": string(k.ID), "Aktenzeichen": k.Aktenzeichen.String(), "Court": c.p.courtName(k),
 		"Subject": k.Subject, "State": c.p.stateTitle(k, st.State), "Role": roleTitle(st.Role), "Events": events,
-		"Claim": claim, "Fristen": fristen, "Access": r.URL.Query().Get("zugang") == "1", "Filed": r.URL.Query().Get("eingegangen"), "Form": form, "FieldErrors": errsBy, "Text": text}
+		"Claim": claim, "Fristen": fristen, "Access": r.URL.Query().Get("zugang") == "1", "EEB": eebs, "Acknowledged": r.URL.Query().Get("bestaetigt") == "1", "Filed": r.URL.Query().Get("eingegangen"), "Form": form, "FieldErrors": errsBy, "Text": text}
 	c.p.render(w, r, status, "beklagt-antwort", v)
 }
 
@@ -353,4 +358,69 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 		return k, fmt.Errorf("%w: file over the limit", errs.ErrTooLarge)
 	}
 	return k, err
+}
+
+type eebRow struct{ ID, Documents, Ordered string }
+
+// openEEB lists the unserved Zustellungen by eEB of proceeding k whose
+// recipient is the subject's account or organisation.
+func (c *Court) openEEB(r *http.Request, sub authz.Subject, k akte.Case) ([]eebRow, error) {
+	if sub.Role.Staff() {
+		return nil, nil
+	}
+	zs, err := c.z.List(r.Context(), sub, k.ID)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := c.p.d.Akte.Participants(r.Context(), sub, k.ID)
+	if err != nil {
+		return nil, err
+	}
+	mine := map[akte.ParticipantID]bool{}
+	for _, p := range ps {
+		if p.Account != "" && (p.Account == authz.UserRef(sub.User) || sub.Org != "" && p.Account == authz.OrgRef(sub.Org)) {
+			mine[p.ID] = true
+		}
+	}
+	var out []eebRow
+	for _, z := range zs {
+		if z.Method != zustellung.EEB || z.Served() || !mine[z.Recipient] {
+			continue
+		}
+		var names []string
+		for _, d := range z.Documents {
+			names = append(names, d.Filename)
+		}
+		out = append(out, eebRow{ID: string(z.ID), Documents: strings.Join(names, ", "), Ordered: berlinTime(z.OrderedAt)})
+	}
+	return out, nil
+}
+
+// Acknowledge (POST /verfahren/{id}/empfangsbekenntnis, field
+// zustellung) is the recipient's electronic acknowledgement of receipt
+// (eEB): zustellung.Service.Acknowledge records the moment of service and
+// files the Zustellungsnachweis with the served documents' SHA-256.
+func (c *Court) Acknowledge(w http.ResponseWriter, r *http.Request) {
+	sub, ok := c.p.person(w, r)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormValues)
+	if err := r.ParseForm(); err != nil {
+		c.p.fail(w, r, fmt.Errorf("form: %w: %w", errs.ErrInvalid, err))
+		return
+	}
+	z, err := c.z.Get(r.Context(), sub, zustellung.ID(r.PostForm.Get("zustellung")))
+	if err == nil && string(z.Case) != r.PathValue("id") {
+		err = fmt.Errorf("acknowledge: %w", errs.ErrNotFound)
+	}
+	if err == nil {
+		z, err = c.z.Acknowledge(r.Context(), sub, z.ID)
+	}
+	if err != nil {
+		c.p.fail(w, r, err)
+		return
+	}
+	c.p.record(r.Context(), r, sub, "zustellung.acknowledge", z.Tenant, string(z.Case), string(z.Proof), "", http.StatusOK)
+	http.Redirect(w, r, "/verfahren/"+string(z.Case)+"/antwort?bestaetigt=1", http.StatusSeeOther)
 }

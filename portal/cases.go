@@ -117,7 +117,7 @@ func (p *Portal) Case(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["State"] = p.stateTitle(c, st.State)
-		if len(st.Allowed) > 0 && !sub.Role.Staff() {
+		if st.Role != "" && !sub.Role.Staff() {
 			data["Answer"] = "/verfahren/" + string(c.ID) + "/antwort"
 		}
 		if st.Role != "" && !sub.Role.Staff() {

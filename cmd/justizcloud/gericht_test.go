@@ -339,3 +339,41 @@ func TestCourtHearing(t *testing.T) {
 	_, page = max.get(200, "/verfahren/"+id)
 	mustContain(t, "the defendant's page", page, "terminsverfuegung.pdf", `id="antworten"`)
 }
+
+// TestCourtEEB: the clerk serves the Klage to the defendant's counsel, a
+// lawyer with an account; she finds the acknowledgement on the party's
+// page and confirms it; that is service (the Nachweis, the event, the
+// Fristen), and a second confirmation is refused.
+func TestCourtEEB(t *testing.T) {
+	srv := startServe(t, t.TempDir())
+	id, defendant, _, klage, _ := courtClaim(t, srv, "Werklohn Bad")
+	api := client{t, srv.url, mustToken(t, srv.data, "DE-BY", "geschaeftsstelle", "--court", "D2601")}
+	var counsel idResp
+	api.expect(201, "POST", "/api/v1/cases/"+id+"/participants", jsonBody(map[string]string{"role": "prozessbevollmaechtigter",
+		"name": "RAin Dr. Sabine Klug", "represents": defendant, "account": "user:usr_demo_klug"}), jsonHdr, &counsel)
+	gs := demoSession(t, srv.url, "usr_demo_gs")
+	klug := demoSession(t, srv.url, "usr_demo_klug")
+	casePath := "/gericht/verfahren/" + id
+	gs.post(303, casePath+"/ereignis", url.Values{"ereignis": {"eintragung"}})
+	gs.post(303, casePath+"/zustellung", url.Values{"empfaenger": {counsel.ID}, "dokumente": {klage}, "zustellereignis": {"zustellung"}})
+	_, page := gs.get(200, casePath)
+	mustContain(t, "the case page", page, "elektronisches Empfangsbekenntnis", "noch nicht zugestellt")
+	_, page = klug.get(200, "/verfahren/"+id)
+	mustContain(t, "counsel's case page", page, `id="antworten"`)
+	answer := "/verfahren/" + id + "/antwort"
+	_, page = klug.get(200, answer)
+	mustContain(t, "counsel's page", page, "Empfang bestätigen", "klage.pdf")
+	zid := regexp.MustCompile(`name="zustellung" value="([^"]+)"`).FindStringSubmatch(page)
+	if zid == nil {
+		t.Fatal("no Zustellung to acknowledge")
+	}
+	klug.post(303, "/verfahren/"+id+"/empfangsbekenntnis", url.Values{"zustellung": {zid[1]}})
+	_, page = klug.get(200, answer+"?bestaetigt=1")
+	mustContain(t, "counsel's page after the eEB", page, "Ihr Empfangsbekenntnis ist eingegangen", "Notfrist")
+	if strings.Contains(page, "Empfang bestätigen") {
+		t.Error("the acknowledged Zustellung is still offered")
+	}
+	klug.post(409, "/verfahren/"+id+"/empfangsbekenntnis", url.Values{"zustellung": {zid[1]}})
+	_, page = gs.get(200, casePath)
+	mustContain(t, "the case page after the eEB", page, ">Zustellungsnachweis</a>", "Klage zugestellt")
+}
