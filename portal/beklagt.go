@@ -109,7 +109,26 @@ func clientIP(r *http.Request) string {
 
 type answerEvent struct {
 	Name, Title string
-	Schriftsatz bool // needs a Schriftsatz (text or PDF)
+	Noun        string // what the party files, for the button and the Schriftsatz's title
+	Schriftsatz bool   // needs a Schriftsatz (text or PDF)
+}
+
+// partyActions are the headings and nouns of the parties' events; other
+// events show the definition's title.
+var partyActions = map[string][2]string{
+	"verteidigungsanzeige": {"Verteidigungsbereitschaft anzeigen (§ 276 Abs. 1 S. 1 ZPO)", "Verteidigungsanzeige"},
+	"klageerwiderung":      {"Auf die Klage erwidern (§ 276 Abs. 1 S. 2 ZPO)", "Klageerwiderung"},
+	"anerkenntnis":         {"Den Anspruch anerkennen (§ 307 ZPO)", "Anerkenntnis"},
+	"einspruch":            {"Einspruch gegen das Versäumnisurteil einlegen (§§ 338, 340 ZPO)", "Einspruch"},
+	"klageruecknahme":      {"Die Klage zurücknehmen (§ 269 ZPO)", "Klagerücknahme"},
+}
+
+func newAnswerEvent(e verfahren.EventDef) answerEvent {
+	a := answerEvent{Name: e.Name, Title: e.Title, Noun: "Erklärung", Schriftsatz: slices.Contains(e.Guards.Documents, codeSchriftsatz)}
+	if t, ok := partyActions[e.Name]; ok {
+		a.Title, a.Noun = t[0], t[1]
+	}
+	return a
 }
 
 // Answer (GET /verfahren/{id}/antwort) shows a party what it may declare
@@ -148,7 +167,7 @@ func (c *Court) renderAnswer(w http.ResponseWriter, r *http.Request, sub authz.S
 	var events []answerEvent
 	if !sub.Role.Staff() {
 		for _, e := range st.Allowed {
-			events = append(events, answerEvent{Name: e.Name, Title: e.Title, Schriftsatz: slices.Contains(e.Guards.Documents, codeSchriftsatz)})
+			events = append(events, newAnswerEvent(e))
 		}
 	}
 	var claim []docRow
@@ -317,11 +336,12 @@ func (c *Court) PostAnswer(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		now := c.now()
-		doc := pdfdoc.Document{Sender: sub.Name, Title: event.Title, Date: now,
+		noun := newAnswerEvent(*event).Noun
+		doc := pdfdoc.Document{Sender: sub.Name, Title: noun, Date: now,
 			Meta: []pdfdoc.Pair{{Label: "An das", Value: c.p.courtName(k)}, {Label: "Aktenzeichen", Value: k.Aktenzeichen.String()},
 				{Label: "Datum", Value: now.In(frist.Germany).Format("02.01.2006")}},
 			Blocks: []pdfdoc.Block{{Paragraph: "In dem Rechtsstreit"}, {Pairs: parties}, {Paragraph: text}, {Paragraph: sub.Name}},
-			Footer: k.Aktenzeichen.String() + " · eingereicht über die Justizcloud", Author: sub.Name, Subject: event.Title}
+			Footer: k.Aktenzeichen.String() + " · eingereicht über die Justizcloud", Author: sub.Name, Subject: noun}
 		pdf, err := pdfdoc.Bytes(doc)
 		if err != nil {
 			c.renderAnswer(w, r, sub, http.StatusUnprocessableEntity, event.Name,
