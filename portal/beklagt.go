@@ -307,6 +307,7 @@ func (c *Court) PostAnswer(w http.ResponseWriter, r *http.Request) {
 				c.p.fail(w, r, err)
 				return
 			}
+			c.note(r, sub, "document.create", &d)
 			docs = append(docs, d.ID)
 		default:
 			io.Copy(io.Discard, part)
@@ -354,12 +355,14 @@ func (c *Court) PostAnswer(w http.ResponseWriter, r *http.Request) {
 			c.p.fail(w, r, err)
 			return
 		}
+		c.note(r, sub, "document.create", &d)
 		docs = append([]akte.DocumentID{d.ID}, docs...)
 	}
 	if _, err := c.p.d.Verfahren.Fire(ctx, sub, id, verfahren.Command{Event: event.Name, Documents: docs}); err != nil {
 		c.p.refuse(w, r, err)
 		return
 	}
+	c.note(r, sub, "event.append", nil)
 	http.Redirect(w, r, "/verfahren/"+string(id)+"/antwort?eingegangen="+event.Name, http.StatusSeeOther)
 }
 

@@ -6,6 +6,7 @@ package portal
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -56,6 +57,21 @@ func (c *Court) courtPost(w http.ResponseWriter, r *http.Request) (authz.Subject
 	return sub, true
 }
 
+// note records a successful post of the court's or a party's page in the
+// audit log of the case's Land (the API's action names), with the document
+// it filed, if any.
+func (c *Court) note(r *http.Request, sub authz.Subject, action string, d *akte.Document) {
+	k, err := c.p.d.Akte.Case(r.Context(), sub, akte.CaseID(r.PathValue("id")))
+	if err != nil {
+		return
+	}
+	doc, sha := "", ""
+	if d != nil {
+		doc, sha = string(d.ID), hex.EncodeToString(d.SHA256[:])
+	}
+	c.p.record(r.Context(), r, sub, action, k.Tenant, string(k.ID), doc, sha, http.StatusOK)
+}
+
 // done redirects to the case page with a success notice.
 func (c *Court) done(w http.ResponseWriter, r *http.Request, what string) {
 	http.Redirect(w, r, "/gericht/verfahren/"+r.PathValue("id")+"?erledigt="+what, http.StatusSeeOther)
@@ -95,6 +111,7 @@ func (c *Court) Event(w http.ResponseWriter, r *http.Request) {
 		c.p.refuse(w, r, err)
 		return
 	}
+	c.note(r, sub, "event.append", nil)
 	c.done(w, r, "ereignis")
 }
 
@@ -108,6 +125,7 @@ func (c *Court) AssignJudge(w http.ResponseWriter, r *http.Request) {
 		c.p.fail(w, r, err)
 		return
 	}
+	c.note(r, sub, "judge.assign", nil)
 	c.done(w, r, "richter")
 }
 
@@ -146,6 +164,7 @@ func (c *Court) Serve(w http.ResponseWriter, r *http.Request) {
 		c.p.refuse(w, r, err)
 		return
 	}
+	c.note(r, sub, "zustellung.order", nil)
 	c.done(w, r, "zustellung")
 }
 
@@ -377,10 +396,12 @@ func (c *Court) decide(ctx context.Context, w http.ResponseWriter, r *http.Reque
 		c.p.fail(w, r, err)
 		return err
 	}
+	c.note(r, sub, "document.create", &d)
 	if _, err := c.p.d.Verfahren.Fire(ctx, sub, k.ID, verfahren.Command{Event: event, Documents: []akte.DocumentID{d.ID}, Data: data}); err != nil {
 		c.p.refuse(w, r, err)
 		return err
 	}
+	c.note(r, sub, "event.append", nil)
 	return nil
 }
 
