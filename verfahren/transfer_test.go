@@ -17,7 +17,9 @@ func TestCheckHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := func(seq int, name string) Event { return Event{Seq: seq, Name: name, At: day0, Role: "geschaeftsstelle"} }
+	ev := func(seq int, name string) Event {
+		return Event{Seq: seq, Name: name, At: day0, Role: "geschaeftsstelle"}
+	}
 	for _, tc := range []struct {
 		name, procedure string
 		history         []Event

@@ -121,7 +121,9 @@ func TestAccessByRelation(t *testing.T) {
 	nwCourt.expect(403, "POST", "/api/v1/cases/"+caseA+"/documents", strings.NewReader("%PDF-1.7"), docHdr("x.pdf", nil), nil)
 	nwCourt.expect(404, "GET", "/api/v1/cases/"+caseB, nil, nil, nil)
 	// The Land whose file it is sees in its own audit log who of the other Land read it.
-	var alog struct{ Items []struct{ Role, Court, Action string } }
+	var alog struct {
+		Items []struct{ Role, Court, Action string }
+	}
 	gs.expect(200, "GET", "/api/v1/cases/"+caseA+"/access-log", nil, nil, &alog)
 	if !slices.ContainsFunc(alog.Items, func(it struct{ Role, Court, Action string }) bool {
 		return it.Court == "R3306" && it.Action == "document.read"

@@ -584,7 +584,6 @@ func TestPortalDraftsEncryptedAndExpire(t *testing.T) {
 	}
 }
 
-
 // TestPortalCourtChoice: a place with several Amtsgerichte (Berlin) gets
 // them all as proposals, none chosen for the citizen, who must pick one.
 func TestPortalCourtChoice(t *testing.T) {

@@ -247,7 +247,9 @@ func TestZustellung(t *testing.T) {
 	dora.expect(200, "GET", "/api/v1/cases/"+c.id, nil, nil, nil)
 	dora.expect(200, "GET", "/api/v1/documents/"+c.klage.ID+"/content", nil, nil, nil)
 	dora.expect(404, "GET", "/api/v1/documents/"+zc.LetterDocument, nil, nil, nil)
-	var parts struct{ Items []struct{ ID, Account string } }
+	var parts struct {
+		Items []struct{ ID, Account string }
+	}
 	gs.expect(200, "GET", "/api/v1/cases/"+c.id+"/participants", nil, nil, &parts)
 	for _, p := range parts.Items {
 		if p.ID == c.defendant && p.Account != "user:"+doraID {
