@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"justizcloud/blob"
 	"justizcloud/blob/fsblob"
 	"justizcloud/errs"
-	"justizcloud/keys"
 	"justizcloud/sqlstore"
 	"justizcloud/tenancy"
 )
@@ -33,31 +31,10 @@ type filingFixture struct {
 
 func mustFilingFixture(t *testing.T) filingFixture {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlstore.Open(ctx, filepath.Join(dir, "db.sqlite"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := tenancy.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	kr, err := keys.OpenFileKeyring(filepath.Join(dir, "keyring.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inner, err := fsblob.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs := blob.Encrypt(inner, kr, db)
+	b := mustBackends(t)
 	class := func(n string) bool { return n == "Klage" || n == "Anlage" }
-	return filingFixture{svc: akte.NewService(db, blobs, cat, akte.Options{MaxUpload: 1 << 20, DocumentClass: class}), db: db, blobs: blobs, inner: inner}
+	return filingFixture{svc: akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: 1 << 20, DocumentClass: class}),
+		db: b.db, blobs: b.blobs, inner: b.inner}
 }
 
 var erika = authz.Subject{ID: "u-erika", Role: authz.Buerger, User: "u-erika", Name: "Erika Mustermann"}

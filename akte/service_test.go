@@ -29,8 +29,15 @@ type fixture struct {
 	sub   authz.Subject
 }
 
-// mustFixture wires the service to the real embedded backends in a temp folder.
-func mustFixture(t *testing.T) fixture {
+// backends are the real embedded backends in a temp folder.
+type backends struct {
+	db    *sqlstore.DB
+	cat   *tenancy.Catalog
+	blobs *blob.Encrypted
+	inner *fsblob.Store
+}
+
+func mustBackends(t *testing.T) backends {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -54,10 +61,16 @@ func mustFixture(t *testing.T) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobs := blob.Encrypt(inner, kr, db)
+	return backends{db: db, cat: cat, blobs: blob.Encrypt(inner, kr, db), inner: inner}
+}
+
+// mustFixture wires the service to the real embedded backends in a temp folder.
+func mustFixture(t *testing.T) fixture {
+	t.Helper()
+	b := mustBackends(t)
 	return fixture{
-		svc:   akte.NewService(db, blobs, cat, akte.Options{MaxUpload: 1 << 20}),
-		blobs: blobs, inner: inner,
+		svc:   akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: 1 << 20}),
+		blobs: b.blobs, inner: b.inner,
 		sub: authz.Subject{ID: "t", Tenant: "DE-BY", Role: authz.Geschaeftsstelle},
 	}
 }

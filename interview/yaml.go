@@ -14,7 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"justizcloud/errs"
+	"justizcloud/verfahren"
 )
 
 // maxDefinitionSize bounds the input of Parse; the shipped definitions are
@@ -25,41 +25,16 @@ const maxDefinitionSize = 1 << 20
 const maxDepth = 16
 
 // Problem is one finding of Parse or Load, at a line of the file (0: the
-// whole file).
-type Problem struct {
-	Line int
-	Msg  string
-}
+// whole file): the same as a procedure definition's.
+type Problem = verfahren.Problem
 
 // LoadError lists everything Parse or Load found wrong with a definition
-// file, sorted by line. It wraps errs.ErrInvalid. Its message has one line
-// per problem:
+// file, sorted by line, one line per problem, e.g.
 //
 //	geld-einklagen.yaml:42: field "forderung": unknown type "geld"
-type LoadError struct {
-	File     string
-	Problems []Problem
-}
-
-func (e *LoadError) Error() string {
-	var b strings.Builder
-	for i, p := range e.Problems {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.File)
-		if p.Line > 0 {
-			b.WriteByte(':')
-			b.WriteString(strconv.Itoa(p.Line))
-		}
-		b.WriteString(": ")
-		b.WriteString(p.Msg)
-	}
-	return b.String()
-}
-
-// Unwrap returns errs.ErrInvalid.
-func (e *LoadError) Unwrap() error { return errs.ErrInvalid }
+//
+// It wraps errs.ErrInvalid (verfahren.LoadError).
+type LoadError = verfahren.LoadError
 
 type loader struct {
 	problems []Problem
