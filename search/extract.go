@@ -5,14 +5,13 @@ package search
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"html"
 	"io"
 	"mime"
-	"os/exec"
 	"strings"
 	"time"
+
+	"justizcloud/doctext"
 )
 
 // maxExtract is how much of a document's text is indexed.
@@ -45,7 +44,8 @@ func mediaType(contentType string) string {
 // text/plain and text/html the charset is UTF-8 unless the content type names
 // ISO-8859-1 or windows-1252; invalid UTF-8 is replaced. A PDF's text layer
 // comes from poppler's pdftotext, run with the document on its standard
-// input (nothing is written to disk) and ended when ctx ends.
+// input (nothing is written to disk) by package doctext and ended when ctx
+// ends.
 func Extract(ctx context.Context, contentType string, r io.Reader) (string, error) {
 	if mediaType(contentType) == "application/pdf" {
 		return extractPDF(ctx, r)
@@ -78,42 +78,14 @@ func Extract(ctx context.Context, contentType string, r io.Reader) (string, erro
 const pdfTimeout = time.Minute
 
 // ErrNoTextLayer reports a PDF without text: a scan that needs OCR.
-var ErrNoTextLayer = errors.New("the PDF has no text layer (a scan: OCR needed)")
+var ErrNoTextLayer = doctext.ErrNoTextLayer
 
 func extractPDF(ctx context.Context, r io.Reader) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, pdfTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "pdftotext", "-q", "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = r
-	var out limitedBuffer
-	out.limit = maxExtract
-	var stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return "", fmt.Errorf("pdftotext: %w", ctx.Err())
-		}
-		return "", fmt.Errorf("pdftotext: %w: %s", err, strings.TrimSpace(stderr.String()))
+	d, err := doctext.ReadPDF(ctx, r, doctext.Limits{MaxText: maxExtract, Timeout: pdfTimeout})
+	if err != nil {
+		return "", err
 	}
-	text := strings.ToValidUTF8(out.String(), "\uFFFD")
-	if strings.TrimSpace(strings.ReplaceAll(text, "\f", "")) == "" {
-		return "", ErrNoTextLayer
-	}
-	return text, nil
-}
-
-// limitedBuffer keeps the first limit bytes written to it and discards the
-// rest (so that pdftotext never blocks on a full pipe).
-type limitedBuffer struct {
-	strings.Builder
-	limit int
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if room := b.limit - b.Len(); room > 0 {
-		b.Builder.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
+	return d.Text, nil
 }
 
 // stripHTML removes tags, comments and the content of script and style
