@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -105,47 +104,7 @@ func (p *Pseudonymizer) Pseudonymize(ctx context.Context, text string) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
-	var letters = map[string]string{}
-	var numbers = map[string]string{}
-	counters := map[string]int{}
-	var b strings.Builder
-	b.Grow(len(text))
-	last := 0
-	for i := range spans {
-		s := &spans[i]
-		if !p.policy.Replaces(s.Kind) {
-			continue
-		}
-		if isPersonKind(s.Kind) {
-			key := personKey(s.Text)
-			r, ok := letters[key]
-			if !ok {
-				r = letterName(len(letters))
-				letters[key] = r
-			}
-			s.Replacement = r
-		} else {
-			label := placeholder(s.Kind)
-			key := label + "\x00" + strings.ToLower(strings.Join(strings.Fields(s.Text), " "))
-			r, ok := numbers[key]
-			if !ok {
-				counters[label]++
-				r = "[" + label + " " + strconv.Itoa(counters[label]) + "]"
-				numbers[key] = r
-			}
-			s.Replacement = r
-		}
-		b.WriteString(text[last:s.Start])
-		r := s.Replacement
-		if strings.HasSuffix(r, ".") && strings.HasPrefix(text[s.End:], ".") {
-			// "Frau Schmidt." → "Frau B." rather than "Frau B..".
-			r = r[:len(r)-1]
-		}
-		b.WriteString(r)
-		last = s.End
-	}
-	b.WriteString(text[last:])
-	return Result{Text: b.String(), Spans: spans}, nil
+	return Apply(text, spans, func(i int) bool { return p.policy.Replaces(spans[i].Kind) })
 }
 
 func (p *Pseudonymizer) check(text string) error {
