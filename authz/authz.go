@@ -125,6 +125,10 @@ const (
 	// UseAnonymize runs the shared anonymization service on a text, counted
 	// against the subject's tenant.
 	UseAnonymize Action = "service.anonymize"
+	// PublishDecision prepares a decision of a proceeding for publication,
+	// reviews its pseudonymization and publishes it (package
+	// veroeffentlichung).
+	PublishDecision Action = "decision.publish"
 )
 
 // Resource is what an action is done to, reduced to what the decision needs.
@@ -162,6 +166,7 @@ var staffActions = map[Action][]Role{
 	ReadAudit:            {Landesadmin},
 	ManageUsers:          {Gerichtsadmin, Landesadmin},
 	UseAnonymize:         {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin, Leser}, // it reads no case data
+	PublishDecision:      {Geschaeftsstelle, Richter},
 }
 
 // Decide is the decision itself, a pure function: may sub do a on r, given
@@ -216,7 +221,7 @@ func relationActions(rel Relation, role Role) []Action {
 	switch rel {
 	case JudgeOf:
 		if role == Richter {
-			return []Action{ReadCase, ReadDocument, AddDocument, RestrictDocument, FireEvent, ManageParticipants, ManageWiedervorlagen, ManageAccess, ServeCase}
+			return []Action{ReadCase, ReadDocument, AddDocument, RestrictDocument, FireEvent, ManageParticipants, ManageWiedervorlagen, ManageAccess, ServeCase, PublishDecision}
 		}
 	case PartyOf:
 		return []Action{ReadCase, ReadDocument, AddDocument, FireEvent}

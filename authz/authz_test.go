@@ -58,6 +58,12 @@ func TestMay(t *testing.T) {
 		{"reader may not read the audit log", leser, ReadAudit, Resource{Tenant: "DE-BY"}, errs.ErrForbidden},
 		{"another Land's admin cannot read this audit log", nw, ReadAudit, Resource{Tenant: "DE-BY"}, errs.ErrNotFound},
 		{"courts are reference data", nw, ReadCourts, Resource{}, nil},
+		{"clerk publishes a decision", bound, PublishDecision, here, nil},
+		{"judge publishes a decision", richter, PublishDecision, here, nil},
+		{"judicial officer may not publish", Subject{ID: "g", Tenant: "DE-BY", Role: Rechtspfleger}, PublishDecision, here, errs.ErrForbidden},
+		{"reader may not publish", leser, PublishDecision, here, errs.ErrForbidden},
+		{"court-bound clerk cannot publish another court's decision", bound, PublishDecision, otherCourt, errs.ErrNotFound},
+		{"another Land's admin cannot publish here", nw, PublishDecision, here, errs.ErrNotFound},
 		{"no subject", Subject{}, ReadCourts, Resource{}, errs.ErrUnauthenticated},
 		{"no role", Subject{Tenant: "DE-BY"}, ReadCase, here, errs.ErrUnauthenticated},
 	}

@@ -26,7 +26,7 @@ var allActions = []authz.Action{
 	authz.ReadCourts, authz.CreateCase, authz.ReadCase, authz.AddDocument, authz.ReadDocument, authz.RestrictDocument,
 	authz.FireEvent, authz.ManageParticipants, authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge,
 	authz.ManageAccess, authz.ImportXJustiz, authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize,
-	authz.TransferCase, authz.ServeCase, authz.FileCase,
+	authz.TransferCase, authz.ServeCase, authz.FileCase, authz.PublishDecision,
 }
 
 // refOffice is what each staff role may do by office, within its tenant
@@ -34,9 +34,9 @@ var allActions = []authz.Action{
 var refOffice = map[authz.Role][]authz.Action{
 	authz.Geschaeftsstelle: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz, authz.UseAnonymize,
-		authz.TransferCase, authz.ServeCase},
+		authz.TransferCase, authz.ServeCase, authz.PublishDecision},
 	authz.Richter: {authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
-		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize, authz.TransferCase, authz.ServeCase},
+		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize, authz.TransferCase, authz.ServeCase, authz.PublishDecision},
 	authz.Rechtspfleger: {authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageWiedervorlagen, authz.ManageAccess, authz.UseAnonymize, authz.ServeCase},
 	authz.Gerichtsadmin: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
@@ -57,7 +57,7 @@ var refRelation = map[authz.Relation]struct {
 	judgeOnly, staffOnly bool
 	actions              []authz.Action
 }{
-	authz.JudgeOf:    {judgeOnly: true, actions: []authz.Action{authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants, authz.ManageWiedervorlagen, authz.ManageAccess, authz.ServeCase}},
+	authz.JudgeOf:    {judgeOnly: true, actions: []authz.Action{authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants, authz.ManageWiedervorlagen, authz.ManageAccess, authz.ServeCase, authz.PublishDecision}},
 	authz.PartyOf:    {actions: []authz.Action{authz.ReadCase, authz.ReadDocument, authz.AddDocument, authz.FireEvent}},
 	authz.Inspects:   {actions: []authz.Action{authz.ReadCase, authz.ReadDocument}},
 	authz.SharedWith: {staffOnly: true, actions: []authz.Action{authz.ReadCase, authz.ReadDocument}},
