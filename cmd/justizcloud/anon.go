@@ -18,6 +18,9 @@ import (
 
 	"justizcloud/anon"
 	"justizcloud/anon/ner"
+	"justizcloud/anon/redact"
+	"justizcloud/doctext"
+	"justizcloud/errs"
 )
 
 const anonUsage = `Usage: justizcloud anon <command> [flags]
@@ -26,7 +29,7 @@ Commands:
   train         train the tagger: --train FILE --dev FILE --out FILE [--epochs N]
   eval          score the tagger on a gold CoNLL file: --gold FILE [--model FILE]
   tag           tag CoNLL from stdin: --conll [--model FILE] < in > out
-  pseudonymize  pseudonymize German text from stdin [--model FILE] < text
+  pseudonymize  pseudonymize a decision (text, PDF, DOCX): [--in FILE] [--pdf-out FILE] [--model FILE]
 
 Run "justizcloud anon <command> --help" for the flags of a command.
 `
@@ -262,14 +265,19 @@ func writeReport(w io.Writer, r ner.Report) error {
 }
 
 func runAnonPseudonymize(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("anon pseudonymize", "Reads German text (UTF-8) from stdin and prints it pseudonymized under the\n"+
-		"default policy: parties, witnesses and lawyers become A., B., …; streets,\n"+
-		"places, addresses and identifiers (e-mail, phone, IBAN, date of birth, licence\n"+
-		"plate, tax and social security numbers) become numbered placeholders; judges,\n"+
-		"courts, laws, authorities and citations stay. --spans lists what was found.", stderr)
+	fs := newFlagSet("anon pseudonymize", "Reads a German decision from --in FILE or stdin — UTF-8 text, a PDF (its text\n"+
+		"layer) or a DOCX, told apart by their content — and prints its text\n"+
+		"pseudonymized under the default policy: parties, witnesses and lawyers become\n"+
+		"A., B., …; streets, places, addresses and identifiers (e-mail, phone, IBAN,\n"+
+		"date of birth, licence plate, tax and social security numbers) become numbered\n"+
+		"placeholders; judges, courts, laws, authorities and citations stay. --spans\n"+
+		"lists what was found. For a PDF, --pdf-out writes a redacted copy: each page\n"+
+		"an image, the replaced words painted over in black (at most 300 pages).", stderr)
 	model := fs.String("model", "", "model file (default: the embedded model)")
 	spans := fs.Bool("spans", false, "after the text, list every span with its kind, source and replacement (on stderr)")
-	maxBytes := fs.Int("max-bytes", anon.DefaultMaxBytes, "refuse larger input")
+	maxBytes := fs.Int("max-bytes", anon.DefaultMaxBytes, "refuse larger input (the file, and its text)")
+	in := fs.String("in", "", "read this file (text, PDF or DOCX) instead of stdin")
+	pdfOut := fs.String("pdf-out", "", "write the redacted PDF here (the input must be a PDF)")
 	if err := loadFlags(fs, args, getenv); err != nil {
 		return err
 	}
@@ -281,16 +289,44 @@ func runAnonPseudonymize(ctx context.Context, args []string, getenv func(string)
 	if err != nil {
 		return err
 	}
-	if stdin == nil {
-		stdin = strings.NewReader("")
+	src := stdin
+	if *in != "" {
+		f, err := os.Open(*in)
+		if err != nil {
+			return fmt.Errorf("anon pseudonymize: %w", err)
+		}
+		defer f.Close()
+		src = f
 	}
-	text, err := io.ReadAll(io.LimitReader(stdin, int64(*maxBytes)+1))
+	if src == nil {
+		src = strings.NewReader("")
+	}
+	b, err := io.ReadAll(io.LimitReader(src, int64(*maxBytes)+1))
 	if err != nil {
 		return fmt.Errorf("anon pseudonymize: %w", err)
 	}
-	res, err := p.Pseudonymize(ctx, string(text))
+	if len(b) > *maxBytes {
+		return fmt.Errorf("anon pseudonymize: the input exceeds %d bytes: %w", *maxBytes, errs.ErrTooLarge)
+	}
+	typ := doctext.Sniff(b)
+	if *pdfOut != "" && typ != doctext.PDF {
+		return fmt.Errorf("anon pseudonymize: --pdf-out needs a PDF as input, not %s", typ)
+	}
+	doc, err := doctext.Read(ctx, typ, b, doctext.Limits{MaxText: *maxBytes})
+	if err != nil {
+		return fmt.Errorf("anon pseudonymize: %w", err)
+	}
+	if doc.Truncated {
+		return fmt.Errorf("anon pseudonymize: the text exceeds %d bytes: %w", *maxBytes, errs.ErrTooLarge)
+	}
+	res, err := p.Pseudonymize(ctx, doc.Text)
 	if err != nil {
 		return err
+	}
+	if *pdfOut != "" {
+		if err := writeRedacted(ctx, *pdfOut, b, doc, res); err != nil {
+			return err
+		}
 	}
 	if _, err := io.WriteString(stdout, res.Text); err != nil {
 		return err
@@ -302,6 +338,24 @@ func runAnonPseudonymize(ctx context.Context, args []string, getenv func(string)
 			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\n", s.Start, s.End, s.Kind, s.Source, s.Replacement, s.Text)
 		}
 		return tw.Flush()
+	}
+	return nil
+}
+
+// writeRedacted writes the redacted copy of the PDF src to path; a failed
+// copy leaves no file behind.
+func writeRedacted(ctx context.Context, path string, src []byte, doc *doctext.Document, res anon.Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("anon pseudonymize: %w", err)
+	}
+	err = redact.PDF(ctx, f, src, doc, redact.Marks(res.Spans), redact.Options{})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("anon pseudonymize: %w", err)
 	}
 	return nil
 }
