@@ -195,3 +195,34 @@ func TestMarks(t *testing.T) {
 		t.Errorf("Marks = %+v", got)
 	}
 }
+
+// TestPDFPages: a mark on the second page is redacted there, and every
+// page keeps its size.
+func TestPDFPages(t *testing.T) {
+	needPoppler(t)
+	ctx := context.Background()
+	paras := make([]string, 40)
+	for i := range paras {
+		paras[i] = "Die Beklagte hat die Forderung bestritten und Klageabweisung beantragt."
+	}
+	paras = append(paras, "Zeugin Erika Mustermann bestätigte dies.")
+	src, doc := mustDoc(t, paras...)
+	if len(doc.Pages) < 2 {
+		t.Fatalf("%d pages, want at least 2", len(doc.Pages))
+	}
+	m := mark(t, doc.Text, "Erika Mustermann", 0, "A.")
+	var out bytes.Buffer
+	if err := PDF(ctx, &out, src, doc, []Mark{m}, Options{DPI: 72}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := doctext.ReadPDF(ctx, bytes.NewReader(out.Bytes()), doctext.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Pages) != len(doc.Pages) || got.Pages[1] != doc.Pages[1] {
+		t.Errorf("pages %+v, want %+v", got.Pages, doc.Pages)
+	}
+	if strings.Contains(got.Text, "Mustermann") || len(got.Words) != 1 || got.Words[0].Page != len(doc.Pages)-1 {
+		t.Errorf("text %q, words %+v: want only the label, on the last page", got.Text, got.Words)
+	}
+}
