@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"mime"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,16 +76,6 @@ func (l Limits) withDefaults() Limits {
 		l.Timeout = time.Minute
 	}
 	return l
-}
-
-// MediaType returns the media type of a Content-Type header value,
-// lower-cased and without parameters ("" if it cannot be parsed).
-func MediaType(contentType string) string {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return ""
-	}
-	return mt
 }
 
 // Sniff returns the type of a document from its first bytes: PDF if

@@ -247,9 +247,6 @@ func TestReadPlainAndSniff(t *testing.T) {
 			t.Errorf("Sniff(%q) = %s, want %s", in, got, want)
 		}
 	}
-	if got := MediaType("Text/Plain; charset=utf-8"); got != Plain {
-		t.Errorf("MediaType = %q", got)
-	}
 }
 
 const sampleBBox = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd"><html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head><body><doc>
