@@ -38,6 +38,9 @@ func addSpans(text string, spans []Mark, sub string, kind anon.Kind) ([]Mark, er
 	if !slices.Contains(anon.AllKinds(), kind) {
 		return nil, fmt.Errorf("%w: unknown kind %q", errs.ErrInvalid, kind)
 	}
+	if !utf8.ValidString(sub) {
+		return nil, fmt.Errorf("%w: the text to add is not valid UTF-8", errs.ErrInvalid)
+	}
 	if len(sub) > maxAddText {
 		return nil, fmt.Errorf("%w: the text to add is longer than %d bytes", errs.ErrInvalid, maxAddText)
 	}
@@ -73,7 +76,10 @@ func occurrences(text, sub string) [][2]int {
 	for i, w := range words {
 		words[i] = regexp.QuoteMeta(w)
 	}
-	re := regexp.MustCompile(strings.Join(words, `\s+`))
+	re, err := regexp.Compile(strings.Join(words, `\s+`))
+	if err != nil { // invalid UTF-8: it occurs nowhere in a text
+		return nil
+	}
 	var out [][2]int
 	for _, loc := range re.FindAllStringIndex(text, -1) {
 		if wordAt(text, loc[0], -1) || wordAt(text, loc[1], +1) {
@@ -102,21 +108,58 @@ func wordAt(text string, i, dir int) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// leaked returns the texts of anonymized spans that still occur, as whole
-// words, in the result's text: an occurrence the review left unmarked or
-// rejected.
-func leaked(res anon.Result) []string {
+// leaked returns the texts of anonymized spans (and, of persons, their
+// surnames) that still occur in the text outside the anonymized spans:
+// an occurrence the review left unmarked or rejected. An occurrence within
+// a kept span of another class is no leak ("München" in the kept court
+// name "Amtsgericht München"); persons (PER, RR, AN) are one class.
+func leaked(r Review) []string {
 	var out []string
-	for _, s := range res.Spans {
-		t := strings.Join(strings.Fields(s.Text), " ")
-		if s.Replacement == "" || t == "" || slices.Contains(out, t) {
+	for _, s := range r.Spans {
+		if !s.Replace {
 			continue
 		}
-		if len(occurrences(res.Text, t)) > 0 {
-			out = append(out, t)
+		t := strings.Join(strings.Fields(r.Text[s.Start:s.End]), " ")
+		cands := []string{t}
+		if isPerson(s.Kind) {
+			f := strings.Fields(t)
+			if last := strings.TrimRight(f[len(f)-1], ".,;:"); utf8.RuneCountInString(last) >= 3 && last != t {
+				cands = append(cands, last)
+			}
+		}
+		for _, c := range cands {
+			if slices.Contains(out, c) {
+				continue
+			}
+			for _, o := range occurrences(r.Text, c) {
+				if !covered(r.Spans, o, s.Kind) {
+					out = append(out, c)
+					break
+				}
+			}
 		}
 	}
 	return out
+}
+
+// covered reports whether occurrence o of a text of kind k lies within an
+// anonymized span or a kept span of another class.
+func covered(spans []Mark, o [2]int, k anon.Kind) bool {
+	for _, x := range spans {
+		if x.Start <= o[0] && o[1] <= x.End && (x.Replace || class(x.Kind) != class(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+func isPerson(k anon.Kind) bool { return k == anon.Person || k == anon.Judge || k == anon.Lawyer }
+
+func class(k anon.Kind) anon.Kind {
+	if isPerson(k) {
+		return anon.Person
+	}
+	return k
 }
 
 // recordJSON is the anonymization record: what was anonymized by which

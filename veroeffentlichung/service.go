@@ -253,8 +253,8 @@ type Origin struct {
 }
 
 // Publish publishes the reviewed version: it computes the final text
-// (anon.Apply), refuses it while an anonymized span's text still occurs
-// unmarked (a *LeakError), appends the audit entry with the
+// (anon.Apply), refuses it while an anonymized span's text (or a
+// person's surname) still occurs outside anonymized spans (a *LeakError), appends the audit entry with the
 // anonymization record's SHA-256, and stores text and record; the review
 // blob is deleted and the publication is read-only. It needs the current
 // version (ErrStale) and a review saved by a person (ErrNotReviewed).
@@ -270,7 +270,7 @@ func (s *Service) Publish(ctx context.Context, sub authz.Subject, id ID, version
 	if err != nil {
 		return Publication{}, fmt.Errorf("publish %s: %w", id, err)
 	}
-	if leaks := leaked(res); len(leaks) > 0 {
+	if leaks := leaked(r); len(leaks) > 0 {
 		return Publication{}, fmt.Errorf("publish %s: %w", id, &LeakError{Texts: leaks})
 	}
 	d, err := s.d.Akte.Document(ctx, sub, p.Document)
