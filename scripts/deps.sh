@@ -3,7 +3,9 @@
 # Installs the system packages the build needs when they are missing:
 # libxml2's headers and pkg-config, for the XJustiz schema validator
 # (package xjustiz/xsd links libxml2 through cgo), and poppler-utils, whose
-# pdftotext reads the text layer of PDFs for the search index, and chromium,
+# pdftotext reads the text layer of PDFs (search index, anonymization) and
+# whose pdftoppm renders pages for redaction, qpdf, which the tests use to
+# make an encrypted PDF, and chromium,
 # the headless browser of the browser tests (package browsertest drives it
 # over the DevTools protocol; chromium-driver is not needed). Debian/Ubuntu
 # only; runs apt-get update only when the package lists are empty.
@@ -17,7 +19,10 @@ if [ ! -f /usr/include/libxml2/libxml/xmlschemas.h ] && ! pkg-config --exists li
   need+=(libxml2-dev)
 fi
 if ! command -v pdftotext >/dev/null 2>&1; then
-  need+=(poppler-utils) # the text layer of PDFs for the search index
+  need+=(poppler-utils) # the text layer of PDFs; pages rendered for redaction
+fi
+if ! command -v qpdf >/dev/null 2>&1; then
+  need+=(qpdf) # tests: an encrypted PDF must be refused with a clear message
 fi
 if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; then
   need+=(chromium) # the browser tests (about 300 MB, once)
