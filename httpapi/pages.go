@@ -71,7 +71,7 @@ func (s *Server) courtRoutes() []pageRoute {
 	if c == nil {
 		return nil
 	}
-	return []pageRoute{
+	return append([]pageRoute{
 		{"GET", "/gericht", true, false, c.Inbox},
 		{"GET", "/gericht/verfahren/{id}", true, false, c.Case},
 		{"GET", "/gericht/verfahren/{id}/dokumente/{doc}", true, false, c.View},
@@ -86,6 +86,27 @@ func (s *Server) courtRoutes() []pageRoute {
 		{"GET", "/verfahren/{id}/antwort", true, false, c.Answer},
 		{"POST", "/verfahren/{id}/antwort", false, false, s.multipartPage(c.PostAnswer)},
 		{"POST", "/verfahren/{id}/empfangsbekenntnis", true, false, c.Acknowledge},
+	}, s.publicationRoutes()...)
+}
+
+// publicationRoutes are the review and publication of decisions and the
+// public pages of published decisions, which need no session
+// (docs/portal.md, "Veröffentlichung").
+func (s *Server) publicationRoutes() []pageRoute {
+	pp := s.deps.Publications
+	if pp == nil {
+		return nil
+	}
+	return []pageRoute{
+		{"POST", "/gericht/verfahren/{id}/veroeffentlichung", true, false, pp.Prepare},
+		{"GET", "/gericht/veroeffentlichungen", true, false, pp.List},
+		{"GET", "/gericht/veroeffentlichungen/{id}", true, false, pp.Review},
+		{"POST", "/gericht/veroeffentlichungen/{id}", true, false, pp.Save},
+		{"POST", "/gericht/veroeffentlichungen/{id}/veroeffentlichen", true, false, pp.Publish},
+		{"POST", "/gericht/veroeffentlichungen/{id}/verwerfen", true, false, pp.Discard},
+		{"GET", "/entscheidungen", false, false, pp.Decisions},
+		{"GET", "/entscheidungen/{id}", false, false, pp.Decision},
+		{"GET", "/entscheidungen/", false, false, s.deps.Portal.NotFound},
 	}
 }
 
@@ -101,10 +122,11 @@ func (s *Server) multipartPage(h http.HandlerFunc) http.HandlerFunc {
 // portalPage reports whether path is one of the portal's pages.
 func portalPage(path string) bool {
 	switch path {
-	case "/konto", "/impressum", "/datenschutz", "/barrierefreiheit", "/verfahren", "/gericht", "/zugangscode":
+	case "/konto", "/impressum", "/datenschutz", "/barrierefreiheit", "/verfahren", "/gericht", "/zugangscode", "/entscheidungen":
 		return true
 	}
-	return strings.HasPrefix(path, "/antrag/") || strings.HasPrefix(path, "/verfahren/") || strings.HasPrefix(path, "/gericht/")
+	return strings.HasPrefix(path, "/antrag/") || strings.HasPrefix(path, "/verfahren/") || strings.HasPrefix(path, "/gericht/") ||
+		strings.HasPrefix(path, "/entscheidungen/")
 }
 
 // limitLogin applies the login rate limit of the client's IP.

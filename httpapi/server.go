@@ -69,6 +69,10 @@ type Deps struct {
 	// Court renders the court's workplace (/gericht/…) and the parties'
 	// pages (/zugangscode, /verfahren/{id}/antwort); nil: not served.
 	Court *portal.Court
+	// Publications renders the review and publication of decisions
+	// (/gericht/veroeffentlichungen/…) and the published decisions
+	// (/entscheidungen/…); nil: not served. It needs Court.
+	Publications *portal.Publications
 	// Limits are the login rate limit and the lockout after failed
 	// authentications (zero value: the defaults).
 	Limits Limits

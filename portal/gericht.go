@@ -22,6 +22,7 @@ import (
 	"justizcloud/identity"
 	"justizcloud/tenancy"
 	"justizcloud/verfahren"
+	"justizcloud/veroeffentlichung"
 	"justizcloud/zustellung"
 )
 
@@ -46,6 +47,8 @@ type Court struct {
 	judges func(ctx context.Context, t tenancy.ID, court tenancy.CourtID) ([]identity.User, error)
 	pages  *pageCounter
 	now    func() time.Time
+	// publishing: decisions can be prepared for publication (NewPublications).
+	publishing bool
 }
 
 var courtPageNames = []string{"gericht-eingang", "gericht-akte", "beklagt-antwort", "beklagt-zugangscode"}
@@ -184,6 +187,8 @@ type akteDoc struct {
 	N                                                   int
 	ID, Name, Class, Created, Size, Pages, SHA256, Link string
 	Restricted                                          bool
+	// Publish: the decision can be prepared for publication here.
+	Publish bool
 }
 
 type partyRow struct {
@@ -264,11 +269,12 @@ func (c *Court) renderCase(w http.ResponseWriter, r *http.Request, sub authz.Sub
 	for _, d := range ds {
 		byID[string(d.ID)] = d
 	}
+	publish := c.publishing && c.p.d.Akte.Authorizer().May(ctx, sub, authz.PublishDecision, akte.CaseResource(k)) == nil
 	for i := from; i < to; i++ {
 		d := ds[i]
 		row := akteDoc{N: i + 1, ID: string(d.ID), Name: d.Filename, Class: classTitle(d.Class), Created: berlinTime(d.CreatedAt),
 			Size: humanSize(d.Size), SHA256: hex.EncodeToString(d.SHA256[:]), Link: base + "/dokumente/" + string(d.ID),
-			Restricted: d.Restricted, Pages: "–"}
+			Restricted: d.Restricted, Pages: "–", Publish: publish && veroeffentlichung.IsDecision(d)}
 		if d.ContentType == "application/pdf" {
 			if n := c.pages.count(ctx, c.p.d.Akte, sub, d); n > 0 {
 				row.Pages = strconv.Itoa(n)

@@ -15,8 +15,8 @@
 // discarded; then the blob is deleted and only the published text and the
 // anonymization record (kinds, sources, offsets and SHA-256 of the replaced
 // texts, counts per kind, who approved when) remain. Publishing appends an
-// audit entry (action decision.publish) that names the source document and
-// carries the record's SHA-256.
+// audit entry (action decision.publish) that names the case and carries
+// the record's SHA-256; the record names the decision and its SHA-256.
 //
 // Every change carries the version it was made on; a stale version is
 // refused (ErrStale), so that two reviewers cannot overwrite each other.

@@ -253,8 +253,9 @@ type Origin struct {
 }
 
 // Publish publishes the reviewed version: it computes the final text
-// (anon.Apply), refuses it while an anonymized span's text (or a
-// person's surname) still occurs outside anonymized spans (a *LeakError), appends the audit entry with the
+// (anon.Apply), refuses it while an anonymized span's text (or a person's
+// surname) still occurs outside anonymized spans (a *LeakError), appends
+// the audit entry (action decision.publish, naming the case) with the
 // anonymization record's SHA-256, and stores text and record; the review
 // blob is deleted and the publication is read-only. It needs the current
 // version (ErrStale) and a review saved by a person (ErrNotReviewed).
@@ -287,9 +288,12 @@ func (s *Service) Publish(ctx context.Context, sub authz.Subject, id ID, version
 	}
 	p.Record = string(rec)
 	sum := sha256.Sum256(rec)
-	// The entry first: no publication without its record in the log.
+	// The entry first: no publication without its record in the log. It
+	// names the case, not the decision: an entry that names a document
+	// carries that document's own SHA-256 (audit verify cross-checks it),
+	// and this one carries the record's, which names the decision.
 	if _, err := s.d.Audit.Append(ctx, audit.Entry{Time: now, Tenant: p.Tenant, Subject: sub.ID, Role: string(sub.Role), Court: string(sub.Court),
-		User: sub.User, Name: sub.Name, Action: string(authz.PublishDecision), Route: o.Route, Case: string(p.Case), Document: string(p.Document),
+		User: sub.User, Name: sub.Name, Action: string(authz.PublishDecision), Route: o.Route, Case: string(p.Case),
 		SHA256: hex.EncodeToString(sum[:]), Outcome: audit.Allowed, Status: http.StatusOK, RequestID: o.RequestID}); err != nil {
 		return Publication{}, fmt.Errorf("publish %s: audit: %w", id, err)
 	}

@@ -181,10 +181,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	publications, err := newPublications(court, b, svc, anonymize, auditLog, log, now)
+	if err != nil {
+		return err
+	}
 	api := httpapi.New(httpapi.Deps{
-		Portal: web,
-		Court:  court,
-		Login:  loginSvc, Limits: cfg.Login.limits(), HTTPS: strings.HasPrefix(public, "https://"),
+		Portal:       web,
+		Court:        court,
+		Publications: publications,
+		Login:        loginSvc, Limits: cfg.Login.limits(), HTTPS: strings.HasPrefix(public, "https://"),
 		Akte: svc, Tokens: tokens, Users: users, Catalog: b.cat, Fristen: fristen, Verfahren: proceedings, Logger: log,
 		Search:     search.New(b.db, indexer.DocumentText, svc.Authorizer(), svc.Document),
 		XJustiz:    xj,
