@@ -24,7 +24,7 @@ const publicationUrteil = "In dem Rechtsstreit der Klägerin Erika Mustermann, M
 	"Anfragen zu diesem Urteil richten Sie an poststelle@ag-muenchen.example."
 
 // spanLabelRE reads a span's checkbox label on the review page.
-var spanLabelRE = regexp.MustCompile(`^Nr\. (\d+): „(.*)“ – ([^,]+?)(?:, wird zu „(.*)“)? \(Vorschlag: (.*)\)$`)
+var spanLabelRE = regexp.MustCompile(`^Nr\. (\d+): „(.*)“ – ([^,]+?)(?:, wird zu „(.*)“)? \(Quelle: (.*)\)$`)
 
 // reviewSpan is a span as the review page lists it.
 type reviewSpan struct {
@@ -123,6 +123,8 @@ func TestBrowserPublication(t *testing.T) {
 			p.Press("veroeffentlichen")
 			p.SeeIn("#erledigt", "Die Entscheidung ist veröffentlicht.")
 			public := linkTo(t, p, "öffentliche Seite der Entscheidung")
+			p.Press("Alle Veröffentlichungen")
+			p.SeeIn("#veroeffentlichungen", c.Aktenzeichen, "veröffentlicht")
 
 			// Anyone reads it, without logging in.
 			a := b.NewPage(t, browsertest.Options{Origin: origin, JS: m.js})
