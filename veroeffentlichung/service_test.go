@@ -90,6 +90,12 @@ func mustFixture(t *testing.T) *fixture {
 	f := &fixture{db: db, blobs: blob.Encrypt(inner, kr, db), gs: authz.Subject{ID: "gs", User: "usr_gs", Tenant: "DE-BY", Role: authz.Geschaeftsstelle, Court: "D2601"}}
 	f.cases = akte.NewService(db, f.blobs, cat, akte.Options{
 		DocumentClass: func(n string) bool { _, ok := verfahren.DocumentClassCode(n); return ok },
+		Accounts: func(_ context.Context, id string) (authz.Subject, error) {
+			if id != otherJudge.User {
+				return authz.Subject{}, errs.ErrNotFound
+			}
+			return otherJudge, nil
+		},
 	})
 	f.svc, err = veroeffentlichung.NewService(veroeffentlichung.Deps{Store: db, Blobs: f.blobs, Akte: f.cases, Anon: an,
 		Audit: audit.NewLog(db, signer, time.Now), Extract: search.Extract})
@@ -103,6 +109,10 @@ const urteilText = "Im Namen des Volkes. In dem Rechtsstreit der Klägerin Erika
 	"gegen den Beklagten Bernd Beispiel hat das Amtsgericht München durch die Richterin Dr. Weber für Recht erkannt: " +
 	"Die Klage wird abgewiesen. Gründe: Der Beklagte Beispiel ist vom Kaufvertrag mit der Zweirad Knopfloch wirksam " +
 	"zurückgetreten (§ 323 BGB). Die Klägerin erreichte ihn unter erika.mustermann@example.org nicht."
+
+// otherJudge is a judge of another court of the Land, assigned to a case
+// in TestPublicationAccess.
+var otherJudge = authz.Subject{ID: "o", User: "usr_o", Tenant: "DE-BY", Role: authz.Richter, Court: "D2600"}
 
 // mustDecision files a case with a party who has an account and an Urteil.
 func (f *fixture) mustDecision(t *testing.T) (akte.Case, akte.Document) {
@@ -134,9 +144,10 @@ func wantIs(t *testing.T, what string, err, want error) {
 	}
 }
 
-// TestPublicationAccess: only the court's Geschäftsstelle and Richter
-// prepare, see, review and publish; a citizen (even the party), a judge of
-// another court, another Land's staff, a Rechtspfleger and a reader do not.
+// TestPublicationAccess: only the court's Geschäftsstelle and Richter and
+// the judge assigned to the case prepare, see, review and publish; a
+// citizen (even the party), a judge of another court, another Land's staff,
+// a Rechtspfleger and a reader do not.
 func TestPublicationAccess(t *testing.T) {
 	f := mustFixture(t)
 	ctx := context.Background()
@@ -159,7 +170,7 @@ func TestPublicationAccess(t *testing.T) {
 	}{
 		{"an outsider", authz.Subject{ID: "x", User: "usr_x", Role: authz.Buerger}, errs.ErrNotFound},
 		{"the claimant", authz.Subject{ID: "e", User: "usr_erika", Role: authz.Buerger}, errs.ErrNotFound},
-		{"a judge of another court", authz.Subject{ID: "o", User: "usr_o", Tenant: "DE-BY", Role: authz.Richter, Court: "D2600"}, errs.ErrNotFound},
+		{"a judge of another court", otherJudge, errs.ErrNotFound},
 		{"another Land's admin", authz.Subject{ID: "n", User: "usr_n", Tenant: "DE-NW", Role: authz.Landesadmin}, errs.ErrNotFound},
 		{"a Rechtspfleger of the court", authz.Subject{ID: "p", User: "usr_p", Tenant: "DE-BY", Role: authz.Rechtspfleger, Court: "D2601"}, errs.ErrForbidden},
 		{"a reader of the court", authz.Subject{ID: "l", User: "usr_l", Tenant: "DE-BY", Role: authz.Leser, Court: "D2601"}, errs.ErrForbidden},
@@ -183,6 +194,17 @@ func TestPublicationAccess(t *testing.T) {
 	// The claimant's own file: she may read the Urteil but not publish it.
 	_, err = f.svc.Prepare(ctx, authz.Subject{ID: "e", User: "usr_erika", Role: authz.Buerger}, d.ID)
 	wantIs(t, "the claimant's Prepare", err, errs.ErrForbidden)
+
+	// Assigned to the case, the judge of the other court may.
+	if _, err := f.cases.AssignJudge(ctx, f.gs, d.Case, otherJudge.User); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.Publication(ctx, otherJudge, p.ID); err != nil {
+		t.Errorf("the assigned judge: Publication = %v", err)
+	}
+	if _, err := f.svc.Save(ctx, otherJudge, p.ID, veroeffentlichung.Change{Version: 1}); err != nil {
+		t.Errorf("the assigned judge: Save = %v", err)
+	}
 }
 
 // TestPublish: the review starts with the pseudonymizer's suggestions;
