@@ -305,6 +305,8 @@ func TestPublish(t *testing.T) {
 		}
 	}
 	t.Logf("anonymized: %q", anonymized)
+	_, err = f.svc.Publish(ctx, judge, p.ID, p.Version-1, veroeffentlichung.Origin{})
+	wantIs(t, "Publish on a stale version", err, veroeffentlichung.ErrStale)
 	pub, err := f.svc.Publish(ctx, judge, p.ID, p.Version, veroeffentlichung.Origin{Route: "POST /gericht/veroeffentlichungen/{id}/veroeffentlichen", RequestID: "req-1"})
 	if err != nil {
 		t.Fatal(err)
