@@ -56,13 +56,19 @@ func widenFirstNames(text string, spans []Span) {
 }
 
 // firstNameSpans finds a known first name followed by a capitalized word
-// ("Erika Mustermann") in a tokenized sentence.
+// ("Erika Mustermann") in a tokenized sentence: a person, or a judge when a
+// judge's office comes just before ("Richterin am Amtsgericht Dr. Sabine
+// Weber").
 func firstNameSpans(text string, sent []Token) []Span {
 	var out []Span
 	for j := 0; j+1 < len(sent); j++ {
 		if firstNames[sent[j].Text] && isNameWord(sent[j+1].Text) && sent[j+1].Start-sent[j].End <= 2 {
 			a, b := sent[j].Start, sent[j+1].End
-			out = append(out, Span{Start: a, End: b, Kind: Person, Text: text[a:b], Source: "rule"})
+			kind := Person
+			if judgeContext(sent, j) {
+				kind = Judge
+			}
+			out = append(out, Span{Start: a, End: b, Kind: kind, Text: text[a:b], Source: "rule"})
 		}
 	}
 	return out

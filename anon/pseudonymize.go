@@ -89,10 +89,10 @@ func (p *Pseudonymizer) Detect(ctx context.Context, text string) ([]Span, error)
 		}
 	}
 	spans = append(spans, ruleSpans(p.rules, text)...)
-	spans = p.resolve(text, spans)
+	spans = p.resolve(text, dropNotNames(spans))
 	trimRoleWords(text, spans)
 	widenFirstNames(text, spans)
-	return spans, nil
+	return p.propagateSurnames(text, spans), nil
 }
 
 // Pseudonymize detects spans and replaces those the policy names: persons by
@@ -131,9 +131,11 @@ func isCitation(k Kind) bool {
 }
 
 // resolve sorts spans and removes overlaps. Of two overlapping spans, a
-// citation from the tagger beats a rule; otherwise a replaced span beats a
-// kept one, and two replaced spans merge into their union with the kind of
-// the rule (rules are more specific) or of the longer span.
+// person found by the tagger and by a rule gets the rule's kind (person,
+// judge or lawyer) and the union of both; a citation from the tagger beats
+// a rule; otherwise a replaced span beats a kept one, and two replaced spans
+// merge into their union with the kind of the rule (rules are more
+// specific) or of the longer span.
 func (p *Pseudonymizer) resolve(text string, spans []Span) []Span {
 	slices.SortFunc(spans, func(a, b Span) int {
 		if a.Start != b.Start {
@@ -150,6 +152,15 @@ func (p *Pseudonymizer) resolve(text string, spans []Span) []Span {
 		}
 		prev := &out[n-1]
 		switch {
+		case isPersonKind(prev.Kind) && isPersonKind(s.Kind) && (prev.Source == "rule") != (s.Source == "rule"):
+			// The same person found twice: the rule knows the role from
+			// the context ("Richterin am Amtsgericht …"), the extent is the
+			// union.
+			if s.Source == "rule" {
+				prev.Kind, prev.Source = s.Kind, s.Source
+			}
+			prev.End = max(prev.End, s.End)
+			prev.Text = text[prev.Start:prev.End]
 		case prev.Source == "model" && isCitation(prev.Kind) && s.Source == "rule":
 			continue
 		case s.Source == "model" && isCitation(s.Kind) && prev.Source == "rule":

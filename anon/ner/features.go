@@ -12,7 +12,7 @@ import (
 
 // featureVersion names the feature templates below. A model records it, and
 // loading a model made with other templates fails instead of tagging badly.
-const featureVersion = 2
+const featureVersion = 3
 
 // Feature templates. Each feature is the FNV-1a hash of its template number
 // and its string parts; the model maps hashes it saw in training to weight rows
@@ -56,6 +56,8 @@ const (
 	fCompoundTail
 	fSuffix5
 	fWordNextHead
+	fUpperTail
+	fUpperTailHead
 )
 
 const (
@@ -270,6 +272,12 @@ func (v *sentenceView) features(dst []uint64, i int) []uint64 {
 	if s := suffix(t.lower, 5); s != "" {
 		dst = append(dst, feat1(fSuffix5, s))
 	}
+	if u := upperTail(t.word); u != "" {
+		dst = append(dst, feat1(fUpperTail, u))
+	}
+	if u := upperTail(v.toks[v.nextHead[k]].word); u != "" {
+		dst = append(dst, feat2(fUpperTailHead, t.short, u))
+	}
 	if j := strings.LastIndexByte(t.lower, '-'); j > 0 && j < len(t.lower)-1 {
 		dst = append(dst, feat1(fCompoundHead, t.lower[:j]), feat1(fCompoundTail, t.lower[j+1:]))
 	}
@@ -319,4 +327,30 @@ func suffix(s string, n int) string {
 		return ""
 	}
 	return s[j:]
+}
+
+// upperTail returns the run of capitals that ends an abbreviation with at
+// least two capitals ("BauNVO" → "NVO", "StVO" → "VO", "SGB" → "SGB"), the
+// part that names the kind of norm; "" for other words.
+func upperTail(w string) string {
+	caps, j := 0, len(w)
+	for _, r := range w {
+		if unicode.IsUpper(r) {
+			caps++
+		}
+	}
+	if caps < 2 {
+		return ""
+	}
+	for j > 0 {
+		r, size := utf8.DecodeLastRuneInString(w[:j])
+		if !unicode.IsUpper(r) {
+			break
+		}
+		j -= size
+	}
+	if j == len(w) {
+		return ""
+	}
+	return w[j:]
 }
