@@ -96,20 +96,11 @@ func (s *Server) recordAudit(method, pattern string, next http.HandlerFunc) http
 			}
 		}
 	}
-	inTx := pattern == "/api/v1/cases/{id}/documents" // the store writes an upload's entry with the document
 	return func(w http.ResponseWriter, r *http.Request) {
 		bw := &auditBuffer{ResponseWriter: w, header: http.Header{}}
 		r = withAuditNote(r)
 		defer s.auditPanic(r, action, route)
-		var pending *audit.Pending
-		if inTx {
-			r, pending = s.withPendingAudit(r, action, route, http.StatusCreated)
-		}
 		next(bw, r)
-		if _, ok := pending.Done(); ok && bw.wrote && bw.status == http.StatusCreated {
-			bw.flush(w)
-			return
-		}
 		status := bw.status
 		if !bw.wrote {
 			status = 499 // the handler gave up without an answer: the client went away
@@ -126,24 +117,6 @@ func (s *Server) recordAudit(method, pattern string, next http.HandlerFunc) http
 		}
 		bw.flush(w)
 	}
-}
-
-// withPendingAudit hands the entry that a successful write will have (the
-// status it answers on success) to the store with the request's context, so
-// that the store writes it in the change's own transaction. The store
-// completes it with the tenant, case, document and SHA-256 of the change:
-// the tenant whose file it is, which is where auditTenant puts such entries
-// too. When the store does not take it, the entry is appended after the
-// handler as on every other route.
-func (s *Server) withPendingAudit(r *http.Request, action, route string, status int) (*http.Request, *audit.Pending) {
-	sub := subject(r)
-	p, err := s.deps.Audit.Pending(audit.Entry{Subject: sub.ID, Role: string(sub.Role), Court: string(sub.Court),
-		User: sub.User, Name: sub.Name, Action: action, Route: route,
-		Outcome: audit.OutcomeOf(status), Status: status, RequestID: requestID(r.Context())})
-	if err != nil {
-		return r, nil
-	}
-	return r.WithContext(audit.WithPending(r.Context(), p)), p
 }
 
 // auditPanic records a request whose handler panicked (status 500, or 499

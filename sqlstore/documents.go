@@ -6,13 +6,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
 	"justizcloud/akte"
-	"justizcloud/audit"
 	"justizcloud/errs"
 	"justizcloud/tenancy"
 )
@@ -64,22 +62,6 @@ func (d *DB) CommitDocument(ctx context.Context, doc akte.Document) (akte.Docume
 		doc.ID = akte.DocumentID(id)
 	}
 	doc.CreatedAt = d.normTime(doc.CreatedAt)
-	// The request's audit entry, when it comes with the change, is written
-	// in the same transaction (audit.Pending).
-	var (
-		entry   []audit.Entry
-		front   map[tenancy.ID]frontier
-		pending = audit.PendingIn(ctx)
-	)
-	if pending.For(d) {
-		e := pending.Entry()
-		e.Tenant, e.Case, e.Document, e.SHA256 = doc.Tenant, string(doc.Case), string(doc.ID), hex.EncodeToString(doc.SHA256[:])
-		e.Time = d.normTime(e.Time)
-		if _, err := audit.Encode(e); err != nil {
-			return akte.Document{}, fmt.Errorf("commit document: %w", err)
-		}
-		entry = []audit.Entry{e}
-	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		if err := d.caseExists(ctx, tx, doc.Tenant, doc.Case); err != nil {
 			return err
@@ -117,19 +99,10 @@ func (d *DB) CommitDocument(ctx context.Context, doc akte.Document) (akte.Docume
 			// commit of another successor of the same predecessor.
 			return fmt.Errorf("insert: %w", classify(err))
 		}
-		if entry != nil {
-			if front, err = d.writeAudit(ctx, tx, entry); err != nil {
-				return fmt.Errorf("audit entry: %w", err)
-			}
-		}
 		return nil
 	})
 	if err != nil {
 		return akte.Document{}, fmt.Errorf("commit document %s: %w", doc.ID, err)
-	}
-	if entry != nil {
-		d.audits.commit(front)
-		pending.Recorded(entry[0])
 	}
 	return doc, nil
 }
