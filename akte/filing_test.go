@@ -17,6 +17,7 @@ import (
 	"justizcloud/blob/fsblob"
 	"justizcloud/errs"
 	"justizcloud/sqlstore"
+	"justizcloud/sqlstore/storetest"
 	"justizcloud/tenancy"
 )
 
@@ -31,10 +32,10 @@ type filingFixture struct {
 
 func mustFilingFixture(t *testing.T) filingFixture {
 	t.Helper()
-	b := mustBackends(t)
+	b := storetest.Open(t, "")
 	class := func(n string) bool { return n == "Klage" || n == "Anlage" }
-	return filingFixture{svc: akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: 1 << 20, DocumentClass: class}),
-		db: b.db, blobs: b.blobs, inner: b.inner}
+	return filingFixture{svc: akte.NewService(b.DB, b.Blobs, b.Catalog, akte.Options{MaxUpload: 1 << 20, DocumentClass: class}),
+		db: b.DB, blobs: b.Blobs, inner: b.Inner}
 }
 
 var erika = authz.Subject{ID: "u-erika", Role: authz.Buerger, User: "u-erika", Name: "Erika Mustermann"}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +16,7 @@ import (
 	"justizcloud/blob"
 	"justizcloud/blob/fsblob"
 	"justizcloud/errs"
-	"justizcloud/keys"
-	"justizcloud/sqlstore"
-	"justizcloud/tenancy"
+	"justizcloud/sqlstore/storetest"
 )
 
 type fixture struct {
@@ -29,48 +26,13 @@ type fixture struct {
 	sub   authz.Subject
 }
 
-// backends are the real embedded backends in a temp folder.
-type backends struct {
-	db    *sqlstore.DB
-	cat   *tenancy.Catalog
-	blobs *blob.Encrypted
-	inner *fsblob.Store
-}
-
-func mustBackends(t *testing.T) backends {
-	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlstore.Open(ctx, filepath.Join(dir, "db.sqlite"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := tenancy.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	kr, err := keys.OpenFileKeyring(filepath.Join(dir, "keyring.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inner, err := fsblob.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return backends{db: db, cat: cat, blobs: blob.Encrypt(inner, kr, db), inner: inner}
-}
-
 // mustFixture wires the service to the real embedded backends in a temp folder.
 func mustFixture(t *testing.T) fixture {
 	t.Helper()
-	b := mustBackends(t)
+	b := storetest.Open(t, "")
 	return fixture{
-		svc:   akte.NewService(b.db, b.blobs, b.cat, akte.Options{MaxUpload: 1 << 20}),
-		blobs: b.blobs, inner: b.inner,
+		svc:   akte.NewService(b.DB, b.Blobs, b.Catalog, akte.Options{MaxUpload: 1 << 20}),
+		blobs: b.Blobs, inner: b.Inner,
 		sub: authz.Subject{ID: "t", Tenant: "DE-BY", Role: authz.Geschaeftsstelle},
 	}
 }

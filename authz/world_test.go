@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	mrand "math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,11 +15,10 @@ import (
 	"justizcloud/akte"
 	"justizcloud/authz"
 	"justizcloud/blob"
-	"justizcloud/blob/fsblob"
-	"justizcloud/keys"
 	"justizcloud/search"
 	"justizcloud/sqlstore"
 	"justizcloud/sqlstore/pgtest"
+	"justizcloud/sqlstore/storetest"
 	"justizcloud/tenancy"
 )
 
@@ -33,12 +31,11 @@ import (
 // from the store.
 
 func TestWorldSQLite(t *testing.T) {
-	dir := t.TempDir()
-	testWorld(t, filepath.Join(dir, "db.sqlite"), dir)
+	testWorld(t, "")
 }
 
 func TestWorldPostgres(t *testing.T) {
-	testWorld(t, pgtest.DSN(t), t.TempDir())
+	testWorld(t, pgtest.DSN(t))
 }
 
 // dbWorld is what the test created, as the reference model sees it.
@@ -79,41 +76,23 @@ type worldServices struct {
 	z      *authz.Authorizer
 }
 
-func mustWorldServices(t *testing.T, dsn, dir string) (worldServices, *sqlstore.DB, blob.Store, *tenancy.Catalog) {
+// mustWorldServices wires the services to the real backends on the
+// database named by dsn (empty: SQLite).
+func mustWorldServices(t *testing.T, dsn string) (worldServices, *sqlstore.DB, blob.Store, *tenancy.Catalog) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, dsn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := tenancy.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	kr, err := keys.OpenFileKeyring(filepath.Join(dir, "keyring.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inner, err := fsblob.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs := blob.Encrypt(inner, kr, db)
+	b := storetest.Open(t, dsn)
+	db, blobs, cat := b.DB, b.Blobs, b.Catalog
 	z := authz.NewAuthorizer(db, time.Now, 0)
 	svc := akte.NewService(db, blobs, cat, akte.Options{Authorizer: z, MaxUpload: 1 << 20})
 	idx := search.NewIndexer(db, db, blobs, cat, nil)
 	return worldServices{svc: svc, z: z, search: search.New(db, idx.DocumentText, z, svc.Document)}, db, blobs, cat
 }
 
-func testWorld(t *testing.T, dsn, dir string) {
+func testWorld(t *testing.T, dsn string) {
 	s := seed(t)
 	r := mrand.New(mrand.NewPCG(s, s^0x2545f4914f6cdd1d))
 	ctx := context.Background()
-	ws, db, blobs, cat := mustWorldServices(t, dsn, dir)
+	ws, db, blobs, cat := mustWorldServices(t, dsn)
 	start := time.Now()
 	w := buildDBWorld(t, r, ws, cat)
 	if _, err := search.NewIndexer(db, db, blobs, cat, nil).IndexPending(ctx, nil); err != nil {
@@ -429,8 +408,7 @@ func checkSearch(t *testing.T, ws worldServices, w *dbWorld, sub authz.Subject) 
 // and removes the participant: the old account loses the file and the new
 // one gains it at the next request, although the Authorizer caches tuples.
 func TestAccountChangeCountsAtOnce(t *testing.T) {
-	dir := t.TempDir()
-	ws, _, _, _ := mustWorldServices(t, filepath.Join(dir, "db.sqlite"), dir)
+	ws, _, _, _ := mustWorldServices(t, "")
 	ctx := context.Background()
 	clerk := authz.Subject{ID: "gs", Tenant: "DE-BY", Role: authz.Geschaeftsstelle}
 	c, err := ws.svc.CreateCase(ctx, clerk, akte.NewCase{Court: "D2601", Register: "C"})
@@ -477,8 +455,7 @@ func TestAccountChangeCountsAtOnce(t *testing.T) {
 // ID. Such a case must also appear in their case listing and their search
 // results, or they cannot find it.
 func TestStaffFindWhatTheyReach(t *testing.T) {
-	dir := t.TempDir()
-	ws, db, blobs, cat := mustWorldServices(t, filepath.Join(dir, "db.sqlite"), dir)
+	ws, db, blobs, cat := mustWorldServices(t, "")
 	ctx := context.Background()
 	clerkBY := authz.Subject{ID: "gs", Tenant: "DE-BY", Role: authz.Geschaeftsstelle}
 	c, err := ws.svc.CreateCase(ctx, clerkBY, akte.NewCase{Court: "D2601", Register: "C", Subject: "Geteilte Sache"})
@@ -526,8 +503,7 @@ func TestStaffFindWhatTheyReach(t *testing.T) {
 // must come exactly once, also when a case the clerk reaches by a share
 // sorts after a full page of office cases.
 func TestStaffListingPagesWithDefaultLimit(t *testing.T) {
-	dir := t.TempDir()
-	ws, _, _, cat := mustWorldServices(t, filepath.Join(dir, "db.sqlite"), dir)
+	ws, _, _, cat := mustWorldServices(t, "")
 	ctx := context.Background()
 	clerk := authz.Subject{ID: "gs", Tenant: "DE-BY", Role: authz.Geschaeftsstelle, Court: "D2601"}
 	var other tenancy.CourtID // another Amtsgericht of the Land

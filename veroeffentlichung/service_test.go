@@ -22,13 +22,11 @@ import (
 	"justizcloud/audit"
 	"justizcloud/authz"
 	"justizcloud/blob"
-	"justizcloud/blob/fsblob"
 	"justizcloud/errs"
-	"justizcloud/keys"
 	"justizcloud/pdfdoc"
 	"justizcloud/search"
 	"justizcloud/sqlstore"
-	"justizcloud/tenancy"
+	"justizcloud/sqlstore/storetest"
 	"justizcloud/verfahren"
 	"justizcloud/veroeffentlichung"
 )
@@ -49,29 +47,9 @@ func mustFixture(t *testing.T) *fixture {
 		}
 		t.Skip("pdftotext is not installed")
 	}
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlstore.Open(ctx, filepath.Join(dir, "db.sqlite"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := tenancy.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	kr, err := keys.OpenFileKeyring(filepath.Join(dir, "keyring.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inner, err := fsblob.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := audit.OpenFileSigner(filepath.Join(dir, "audit.key"))
+	b := storetest.Open(t, "")
+	db, cat := b.DB, b.Catalog
+	signer, err := audit.OpenFileSigner(filepath.Join(b.Dir, "audit.key"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +65,7 @@ func mustFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, blobs: blob.Encrypt(inner, kr, db), gs: authz.Subject{ID: "gs", User: "usr_gs", Tenant: "DE-BY", Role: authz.Geschaeftsstelle, Court: "D2601"}}
+	f := &fixture{db: db, blobs: b.Blobs, gs: authz.Subject{ID: "gs", User: "usr_gs", Tenant: "DE-BY", Role: authz.Geschaeftsstelle, Court: "D2601"}}
 	f.cases = akte.NewService(db, f.blobs, cat, akte.Options{
 		DocumentClass: func(n string) bool { _, ok := verfahren.DocumentClassCode(n); return ok },
 		Accounts: func(_ context.Context, id string) (authz.Subject, error) {

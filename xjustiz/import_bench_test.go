@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,7 +17,7 @@ import (
 // fresh message id per iteration, into SQLite and encrypted file blobs: the
 // work of `justizcloud bench xjustiz`'s import line, for -cpuprofile.
 func BenchmarkImport(b *testing.B) {
-	f := mustFixture(b, filepath.Join(b.TempDir(), "db.sqlite"))
+	f := mustFixture(b, "")
 	msg, err := os.ReadFile("testdata/samples/synthetic/minimal_uebermittlungSchriftgutobjekte_3.6.2.xml")
 	if err != nil {
 		b.Skip(err)

@@ -10,19 +10,15 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"justizcloud/akte"
 	"justizcloud/authz"
-	"justizcloud/blob"
-	"justizcloud/blob/fsblob"
 	"justizcloud/errs"
-	"justizcloud/keys"
 	"justizcloud/sqlstore"
 	"justizcloud/sqlstore/pgtest"
-	"justizcloud/tenancy"
+	"justizcloud/sqlstore/storetest"
 	"justizcloud/xjustiz"
 	"justizcloud/xjustiz/xsd"
 )
@@ -36,34 +32,16 @@ type fixture struct {
 	sub authz.Subject
 }
 
+// mustFixture wires the importer to the real backends on the database
+// named by dsn (empty: SQLite), with the reference data seeded.
 func mustFixture(t testing.TB, dsn string) fixture {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlstore.Open(ctx, dsn, nil)
-	if err != nil {
+	b := storetest.Open(t, dsn)
+	db, cat := b.DB, b.Catalog
+	if err := db.SeedReference(context.Background(), cat); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := tenancy.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SeedReference(ctx, cat); err != nil {
-		t.Fatal(err)
-	}
-	kr, err := keys.OpenFileKeyring(filepath.Join(dir, "keyring.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inner, err := fsblob.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := akte.NewService(db, blob.Encrypt(inner, kr, db), cat, akte.Options{DocumentClass: func(n string) bool { return n == "Klage" }})
+	svc := akte.NewService(db, b.Blobs, cat, akte.Options{DocumentClass: func(n string) bool { return n == "Klage" }})
 	l := db.ImportLog()
 	v, err := xjustiz.NewValidator(xsd.Limits{})
 	if err != nil {
@@ -91,7 +69,7 @@ func mustMessage(t *testing.T) []byte {
 }
 
 func TestImportSQLite(t *testing.T) {
-	testImport(t, filepath.Join(t.TempDir(), "db.sqlite"))
+	testImport(t, "")
 }
 
 func TestImportPostgres(t *testing.T) {
@@ -167,7 +145,7 @@ func testImport(t *testing.T, dsn string) {
 // 3.6.2 package, validates it, imports it into another store, and compares.
 func TestExportRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	src := mustFixture(t, filepath.Join(t.TempDir(), "db.sqlite"))
+	src := mustFixture(t, "")
 	sub := authz.Subject{ID: "test", Tenant: "DE-BY", Role: authz.Landesadmin}
 	c, err := src.svc.CreateCase(ctx, sub, akte.NewCase{Court: "D2601", Register: "C", Department: "12", Subject: "Zahlungsklage <Müller & Söhne>"})
 	if err != nil {
@@ -220,7 +198,7 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 
 	// Import into another store and tenant: same participants, same bytes.
-	dst := mustFixture(t, filepath.Join(t.TempDir(), "db.sqlite"))
+	dst := mustFixture(t, "")
 	dsub := authz.Subject{ID: "test", Tenant: "DE-BE", Role: authz.Landesadmin}
 	got, err := dst.im.Import(ctx, dsub, pkg, xjustiz.ImportOptions{Court: "F1101"})
 	if err != nil {

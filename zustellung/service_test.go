@@ -8,7 +8,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -17,16 +16,13 @@ import (
 
 	"justizcloud/akte"
 	"justizcloud/authz"
-	"justizcloud/blob"
-	"justizcloud/blob/fsblob"
 	"justizcloud/errs"
 	"justizcloud/frist"
 	"justizcloud/identity"
-	"justizcloud/keys"
 	"justizcloud/search"
 	"justizcloud/sqlstore"
 	"justizcloud/sqlstore/pgtest"
-	"justizcloud/tenancy"
+	"justizcloud/sqlstore/storetest"
 	"justizcloud/verfahren"
 	"justizcloud/zustellung"
 )
@@ -56,37 +52,17 @@ func (f *fixture) set(t time.Time) {
 	f.mu.Unlock()
 }
 
-// newDSN names the database of a fixture: SQLite by default; the
+// newDSN names the database of a fixture: empty for SQLite; the
 // PostgreSQL test runs the same tests with pgtest.DSN.
-var newDSN = func(t *testing.T, dir string) string { return filepath.Join(dir, "db.sqlite") }
+var newDSN = func(*testing.T) string { return "" }
 
 func mustFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlstore.Open(ctx, newDSN(t, dir), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := tenancy.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	kr, err := keys.OpenFileKeyring(filepath.Join(dir, "keyring.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inner, err := fsblob.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := storetest.Open(t, newDSN(t))
+	db, cat := b.DB, b.Catalog
 	f := &fixture{db: db, gs: authz.Subject{ID: "gs", Tenant: "DE-BY", Role: authz.Geschaeftsstelle, Court: "D2601"}}
 	var svc *zustellung.Service
-	f.cases = akte.NewService(db, blob.Encrypt(inner, kr, db), cat, akte.Options{
+	f.cases = akte.NewService(db, b.Blobs, cat, akte.Options{
 		DocumentClass: func(n string) bool { _, ok := verfahren.DocumentClassCode(n); return ok },
 		OnContent:     func(ctx context.Context, sub authz.Subject, d akte.Document) { svc.Accessed(ctx, sub, d) },
 	})
@@ -358,7 +334,7 @@ func TestOrderRefusals(t *testing.T) {
 func TestPostgres(t *testing.T) {
 	pgtest.DSN(t) // skips (or fails under CI) when PostgreSQL is unreachable
 	sqlite := newDSN
-	newDSN = func(t *testing.T, _ string) string { return pgtest.DSN(t) }
+	newDSN = func(t *testing.T) string { return pgtest.DSN(t) }
 	t.Cleanup(func() { newDSN = sqlite })
 	t.Run("RedeemExpiry", TestRedeemExpiry)
 	t.Run("RedeemRateLimit", TestRedeemRateLimit)
