@@ -58,6 +58,7 @@ func runStoreSuite(t *testing.T, newDSN func(t *testing.T) string) {
 		{"InboxQueries", testInboxQueries},
 		{"Fristen", testFristen},
 		{"Usage", testUsage},
+		{"AnonPolicies", testAnonPolicies},
 		{"Search", testSearch},
 	}
 	for _, c := range cases {

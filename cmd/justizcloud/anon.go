@@ -480,8 +480,9 @@ func cpuTime() time.Duration {
 }
 
 // newAnonService is the pseudonymization service of the API: the embedded
-// tagger and the default policy for every tenant, use counted in usage.
-func newAnonService(usage anon.UsageStore) (*anon.Service, error) {
+// tagger, each tenant's policy from policies (the default for a tenant that
+// chose none), use counted in usage.
+func newAnonService(policies anon.PolicyStore, usage anon.UsageStore) (*anon.Service, error) {
 	m, err := ner.Default()
 	if err != nil {
 		return nil, err
@@ -490,5 +491,5 @@ func newAnonService(usage anon.UsageStore) (*anon.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return anon.NewService(p, nil, usage)
+	return anon.NewService(p, policies, usage)
 }

@@ -129,7 +129,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxBytes: int64(maxXJustiz),
 	}
 
-	anonymize, err := newAnonService(b.db)
+	anonymize, err := newAnonService(b.db, b.db)
 	if err != nil {
 		return err
 	}
