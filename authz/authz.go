@@ -125,6 +125,9 @@ const (
 	// UseAnonymize runs the shared anonymization service on a text, counted
 	// against the subject's tenant.
 	UseAnonymize Action = "service.anonymize"
+	// ManageAnonPolicy sets the tenant's anonymization policy: which kinds
+	// of spans the shared service replaces for it (package anon).
+	ManageAnonPolicy Action = "anon.policy.manage"
 	// PublishDecision prepares a decision of a proceeding for publication,
 	// reviews its pseudonymization and publishes it (package
 	// veroeffentlichung).
@@ -167,6 +170,7 @@ var staffActions = map[Action][]Role{
 	ManageUsers:          {Gerichtsadmin, Landesadmin},
 	UseAnonymize:         {Geschaeftsstelle, Richter, Rechtspfleger, Gerichtsadmin, Landesadmin, Leser}, // it reads no case data
 	PublishDecision:      {Geschaeftsstelle, Richter},
+	ManageAnonPolicy:     {Landesadmin},
 }
 
 // Decide is the decision itself, a pure function: may sub do a on r, given

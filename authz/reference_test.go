@@ -26,7 +26,7 @@ var allActions = []authz.Action{
 	authz.ReadCourts, authz.CreateCase, authz.ReadCase, authz.AddDocument, authz.ReadDocument, authz.RestrictDocument,
 	authz.FireEvent, authz.ManageParticipants, authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge,
 	authz.ManageAccess, authz.ImportXJustiz, authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize,
-	authz.TransferCase, authz.ServeCase, authz.FileCase, authz.PublishDecision,
+	authz.TransferCase, authz.ServeCase, authz.FileCase, authz.PublishDecision, authz.ManageAnonPolicy,
 }
 
 // refOffice is what each staff role may do by office, within its tenant
@@ -44,7 +44,7 @@ var refOffice = map[authz.Role][]authz.Action{
 		authz.ManageUsers, authz.UseAnonymize, authz.TransferCase, authz.ServeCase},
 	authz.Landesadmin: {authz.ReadCase, authz.ReadDocument, authz.CreateCase, authz.AddDocument, authz.RestrictDocument, authz.FireEvent, authz.ManageParticipants,
 		authz.ManageHold, authz.ManageWiedervorlagen, authz.AssignJudge, authz.ManageAccess, authz.ImportXJustiz,
-		authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize, authz.TransferCase, authz.ServeCase},
+		authz.ReadAudit, authz.ManageUsers, authz.UseAnonymize, authz.TransferCase, authz.ServeCase, authz.ManageAnonPolicy},
 	authz.Leser: {authz.ReadCase, authz.ReadDocument, authz.UseAnonymize},
 }
 

@@ -65,6 +65,8 @@ var auditActions = map[string]string{
 	"POST /api/v1/zustellungen/{zid}/acknowledge":  "zustellung.acknowledge",
 	"GET /api/v1/zustellungen/{zid}/eeb":           "zustellung.eeb.read",
 	"POST /api/v1/access-codes/redeem":             "access_code.redeem",
+	"PUT /api/v1/services/anonymize/policy":        "anon.policy.set",
+	"DELETE /api/v1/services/anonymize/policy":     "anon.policy.reset",
 }
 
 // auditCaptureLimit bounds the response bytes kept to find ids and hashes.

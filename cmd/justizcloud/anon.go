@@ -30,6 +30,7 @@ Commands:
   eval          score the tagger on a gold CoNLL file: --gold FILE [--model FILE]
   tag           tag CoNLL from stdin: --conll [--model FILE] < in > out
   pseudonymize  pseudonymize a decision (text, PDF, DOCX): [--in FILE] [--pdf-out FILE] [--model FILE]
+  policy        show or change a tenant's policy: show|set|reset --tenant DE-XX [--replace PER,RR,...]
 
 Run "justizcloud anon <command> --help" for the flags of a command.
 `
@@ -49,6 +50,8 @@ func runAnon(ctx context.Context, args []string, getenv func(string) string, std
 		return runAnonTag(rest, getenv, stdin, stdout, stderr)
 	case "pseudonymize":
 		return runAnonPseudonymize(ctx, rest, getenv, stdin, stdout, stderr)
+	case "policy":
+		return runAnonPolicy(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, anonUsage)
 		return nil
