@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"justizcloud/anon"
+	"justizcloud/errs"
 	"justizcloud/tenancy"
 )
 
@@ -65,17 +66,9 @@ func runAnonPolicy(ctx context.Context, args []string, getenv func(string) strin
 	}
 	var p anon.Policy
 	if args[0] == "set" {
-		if replace == "" {
-			return errors.New("anon policy set: --replace is required")
-		}
-		p.Replace = []anon.Kind{}
-		if replace != "none" {
-			for _, k := range strings.Split(replace, ",") {
-				p.Replace = append(p.Replace, anon.Kind(strings.ToUpper(strings.TrimSpace(k))))
-			}
-		}
-		if err := p.Validate(); err != nil { // before the store is opened
-			return err
+		var err error
+		if p, err = parseKinds(replace); err != nil { // before the store is opened
+			return fmt.Errorf("anon policy set: --replace: %w", err)
 		}
 	}
 	if err := cfg.validateStorage(); err != nil {
@@ -116,6 +109,26 @@ func runAnonPolicy(ctx context.Context, args []string, getenv func(string) strin
 		fmt.Fprintln(stdout, "every tenant has the default policy")
 	}
 	return writePolicies(stdout, all...)
+}
+
+// parseKinds reads a comma-separated list of kinds, in any case and with
+// spaces around the commas, or "none" for the empty list. Unknown kinds and
+// an empty string wrap errs.ErrInvalid.
+func parseKinds(s string) (anon.Policy, error) {
+	p := anon.Policy{Replace: []anon.Kind{}}
+	switch strings.TrimSpace(s) {
+	case "":
+		return anon.Policy{}, fmt.Errorf("no kinds given (none for the empty list): %w", errs.ErrInvalid)
+	case "none":
+		return p, nil
+	}
+	for _, k := range strings.Split(s, ",") {
+		p.Replace = append(p.Replace, anon.Kind(strings.ToUpper(strings.TrimSpace(k))))
+	}
+	if err := p.Validate(); err != nil {
+		return anon.Policy{}, err
+	}
+	return p, nil
 }
 
 // writePolicies prints one line per policy: tenant, kinds, who and when.
