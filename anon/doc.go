@@ -14,5 +14,8 @@
 // default, as courts publish them.
 //
 // Service offers a Pseudonymizer to all tenants, each under its own Policy,
-// and counts their use; the API's POST /api/v1/services/anonymize calls it.
+// and counts their use; the API's POST /api/v1/services/anonymize and the
+// publication of decisions call it. A tenant's Policy is the default until
+// its Landesadmin chooses another; the choice is kept in a PolicyStore and
+// cached per tenant for PolicyTTL.
 package anon
