@@ -60,7 +60,10 @@ func TestServicePoliciesAndUsage(t *testing.T) {
 		return s
 	}
 	s := newService()
-	if _, err := s.SetPolicy(ctx, "DE-HB", anon.Policy{Replace: []anon.Kind{anon.Email}}, "admin-hb"); err != nil {
+	if _, err := s.SetPolicy(ctx, "DE-HB", anon.Policy{Replace: []anon.Kind{anon.Email}}, "admin-hb"); !errors.Is(err, errs.ErrInvalid) {
+		t.Fatalf("a policy that keeps persons: err = %v, want ErrInvalid", err)
+	}
+	if _, err := s.SetPolicy(ctx, "DE-HB", anon.Policy{Replace: []anon.Kind{anon.Person}}, "admin-hb"); err != nil {
 		t.Fatal(err)
 	}
 	text := "Herr Müller schrieb an mueller@example.org."
@@ -75,7 +78,7 @@ func TestServicePoliciesAndUsage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "Herr Müller schrieb an [E-Mail 1]."; hb.Text != want {
+	if want := "Herr A. schrieb an mueller@example.org."; hb.Text != want {
 		t.Errorf("tenant policy: %q, want %q", hb.Text, want)
 	}
 	if _, err := s.Pseudonymize(ctx, "DE-BY", ""); err == nil {
@@ -175,7 +178,7 @@ func TestServicePolicyTTL(t *testing.T) {
 	if p, err := here.Policy(ctx, "DE-SL"); err != nil || !p.Default {
 		t.Fatalf("Policy = %+v, %v", p, err)
 	}
-	if _, err := there.SetPolicy(ctx, "DE-SL", anon.Policy{Replace: []anon.Kind{anon.Email}}, "admin"); err != nil {
+	if _, err := there.SetPolicy(ctx, "DE-SL", anon.Policy{Replace: []anon.Kind{anon.Person, anon.Email}}, "admin"); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := here.Policy(ctx, "DE-SL"); !p.Default {
@@ -184,7 +187,7 @@ func TestServicePolicyTTL(t *testing.T) {
 	mu.Lock()
 	now = now.Add(anon.PolicyTTL)
 	mu.Unlock()
-	if p, _ := here.Policy(ctx, "DE-SL"); p.Default || !slices.Equal(p.Policy.Replace, []anon.Kind{anon.Email}) {
+	if p, _ := here.Policy(ctx, "DE-SL"); p.Default || !slices.Equal(p.Policy.Replace, []anon.Kind{anon.Person, anon.Email}) {
 		t.Errorf("Policy after the TTL = %+v, want [EMAIL]", p)
 	}
 }

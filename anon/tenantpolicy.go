@@ -60,6 +60,11 @@ func SavePolicy(ctx context.Context, st PolicyStore, t tenancy.ID, p Policy, by 
 	if err := p.Validate(); err != nil {
 		return TenantPolicy{}, err
 	}
+	// Private persons are never published by name: a policy may keep
+	// judges, lawyers, places or identifiers, but not parties and witnesses.
+	if !p.Replaces(Person) {
+		return TenantPolicy{}, fmt.Errorf("anon policy: persons (PER) are always replaced; a policy must include PER: %w", errs.ErrInvalid)
+	}
 	norm := Policy{Replace: []Kind{}}
 	for _, k := range AllKinds() {
 		if p.Replaces(k) {

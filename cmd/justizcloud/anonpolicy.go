@@ -49,7 +49,7 @@ func runAnonPolicy(ctx context.Context, args []string, getenv func(string) strin
 	switch args[0] {
 	case "show", "reset":
 	case "set":
-		fs.StringVar(&replace, "replace", "", "the kinds to replace, comma-separated, or none (required)")
+		fs.StringVar(&replace, "replace", "", "the kinds to replace, comma-separated; PER is always among them (required)")
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("anon policy: unknown command %q", args[0])
@@ -112,15 +112,12 @@ func runAnonPolicy(ctx context.Context, args []string, getenv func(string) strin
 }
 
 // parseKinds reads a comma-separated list of kinds, in any case and with
-// spaces around the commas, or "none" for the empty list. Unknown kinds and
-// an empty string wrap errs.ErrInvalid.
+// spaces around the commas. Unknown kinds and an empty string wrap
+// errs.ErrInvalid.
 func parseKinds(s string) (anon.Policy, error) {
 	p := anon.Policy{Replace: []anon.Kind{}}
-	switch strings.TrimSpace(s) {
-	case "":
-		return anon.Policy{}, fmt.Errorf("no kinds given (none for the empty list): %w", errs.ErrInvalid)
-	case "none":
-		return p, nil
+	if strings.TrimSpace(s) == "" {
+		return anon.Policy{}, fmt.Errorf("no kinds given: %w", errs.ErrInvalid)
 	}
 	for _, k := range strings.Split(s, ",") {
 		p.Replace = append(p.Replace, anon.Kind(strings.ToUpper(strings.TrimSpace(k))))
@@ -143,11 +140,7 @@ func writePolicies(w io.Writer, ps ...anon.TenantPolicy) error {
 		if !p.Default {
 			set = "set by " + p.UpdatedBy + " at " + p.UpdatedAt.Format(time.RFC3339)
 		}
-		list := strings.Join(kinds, ",")
-		if list == "" {
-			list = "(nothing)"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Tenant, list, set)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Tenant, strings.Join(kinds, ","), set)
 	}
 	return tw.Flush()
 }
