@@ -47,6 +47,9 @@ func testPublications(t *testing.T, newDSN func(t *testing.T) string) {
 		}
 	}
 	wantIs(t, "CreatePublication twice", db.CreatePublication(ctx, p), errs.ErrConflict)
+	second := p
+	second.ID = "pub-1b" // another open publication of doc-1
+	wantIs(t, "a second open publication of a decision", db.CreatePublication(ctx, second), errs.ErrConflict)
 	wantIs(t, "CreatePublication without a case", db.CreatePublication(ctx, veroeffentlichung.Publication{ID: "x", Tenant: "DE-BY", Version: 1}), errs.ErrInvalid)
 
 	got, err := db.Publication(ctx, "DE-BY", "pub-1")

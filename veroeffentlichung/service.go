@@ -26,6 +26,7 @@ import (
 	"justizcloud/authz"
 	"justizcloud/blob"
 	"justizcloud/errs"
+	"justizcloud/tenancy"
 )
 
 // Deps are what the service calls.
@@ -105,14 +106,8 @@ func (s *Service) Prepare(ctx context.Context, sub authz.Subject, doc akte.Docum
 	if !IsDecision(d) {
 		return Publication{}, fmt.Errorf("prepare publication of %s: %w", doc, ErrNotDecision)
 	}
-	ps, err := s.d.Store.PublicationsOf(ctx, c.Tenant, doc)
-	if err != nil {
-		return Publication{}, fmt.Errorf("prepare publication: %w", err)
-	}
-	for _, p := range ps {
-		if p.State != Verworfen {
-			return p, nil
-		}
+	if p, ok, err := s.pending(ctx, c.Tenant, doc); err != nil || ok {
+		return p, err
 	}
 	_, content, err := s.d.Akte.Content(ctx, sub, doc)
 	if err != nil {
@@ -140,9 +135,30 @@ func (s *Service) Prepare(ctx context.Context, sub authz.Subject, doc akte.Docum
 	}
 	if err := s.d.Store.CreatePublication(ctx, p); err != nil {
 		s.deleteReview(ctx, p, p.Blob)
+		if errors.Is(err, errs.ErrConflict) {
+			// Somebody else prepared it at the same moment: theirs it is.
+			if q, ok, err := s.pending(ctx, c.Tenant, doc); err != nil || ok {
+				return q, err
+			}
+		}
 		return Publication{}, fmt.Errorf("prepare publication: %w", err)
 	}
 	return p, nil
+}
+
+// pending returns the publication of doc that is not discarded, if there
+// is one (the store allows at most one).
+func (s *Service) pending(ctx context.Context, t tenancy.ID, doc akte.DocumentID) (Publication, bool, error) {
+	ps, err := s.d.Store.PublicationsOf(ctx, t, doc)
+	if err != nil {
+		return Publication{}, false, fmt.Errorf("prepare publication: %w", err)
+	}
+	for _, p := range ps {
+		if p.State != Verworfen {
+			return p, true, nil
+		}
+	}
+	return Publication{}, false, nil
 }
 
 // Publication returns a publication and, while it is under review, its

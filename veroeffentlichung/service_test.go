@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -366,5 +367,38 @@ func TestDiscard(t *testing.T) {
 	q, err := f.svc.Prepare(ctx, f.gs, d.ID)
 	if err != nil || q.ID == p.ID {
 		t.Errorf("Prepare after discarding = %v, %v; want a new publication", q.ID, err)
+	}
+}
+
+// TestPrepareOnce: people who prepare the same decision at the same moment
+// all get the one publication.
+func TestPrepareOnce(t *testing.T) {
+	f := mustFixture(t)
+	ctx := context.Background()
+	_, d := f.mustDecision(t)
+	const n = 4
+	ids := make([]veroeffentlichung.ID, n)
+	errc := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, err := f.svc.Prepare(ctx, f.gs, d.ID)
+			ids[i] = p.ID
+			errc <- err
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			t.Fatalf("Prepare = %v", err)
+		}
+	}
+	for _, id := range ids[1:] {
+		if id != ids[0] {
+			t.Fatalf("concurrent Prepare made different publications: %v", ids)
+		}
 	}
 }
