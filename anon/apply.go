@@ -72,7 +72,7 @@ func checkSpan(text string, s Span, from int) error {
 // replacement is the letter or numbered placeholder of s, given those
 // already handed out in the document.
 func replacement(s Span, letters, numbers map[string]string, counters map[string]int) string {
-	if isPersonKind(s.Kind) {
+	if IsPerson(s.Kind) {
 		key := personKey(s.Text)
 		r, ok := letters[key]
 		if !ok {

@@ -40,7 +40,7 @@ func judgeContext(sent []Token, j int) bool {
 func (p *Pseudonymizer) propagateSurnames(text string, spans []Span) []Span {
 	surnames := map[string]bool{}
 	for _, s := range spans {
-		if isPersonKind(s.Kind) && p.policy.Replaces(s.Kind) {
+		if IsPerson(s.Kind) && p.policy.Replaces(s.Kind) {
 			if w := surname(s.Text); w != "" {
 				surnames[w] = true
 			}
@@ -53,7 +53,7 @@ func (p *Pseudonymizer) propagateSurnames(text string, spans []Span) []Span {
 	// words after it were taken in by mistake ("Herr Knopflochs Einwand").
 	for i := range spans {
 		s := &spans[i]
-		if !isPersonKind(s.Kind) {
+		if !IsPerson(s.Kind) {
 			continue
 		}
 		if occ := wordOccurrences(s.Text, surnames); len(occ) > 0 {
@@ -65,7 +65,7 @@ func (p *Pseudonymizer) propagateSurnames(text string, spans []Span) []Span {
 	// Kept person spans with a replaced surname become replaced persons.
 	for i := range spans {
 		s := &spans[i]
-		if isPersonKind(s.Kind) && !p.policy.Replaces(s.Kind) && surnames[surname(s.Text)] {
+		if IsPerson(s.Kind) && !p.policy.Replaces(s.Kind) && surnames[surname(s.Text)] {
 			s.Kind, s.Source = Person, "rule"
 		}
 	}
@@ -86,27 +86,30 @@ func (p *Pseudonymizer) propagateSurnames(text string, spans []Span) []Span {
 			continue // already replaced, or crossing a span's edge: left to the reviewer
 		}
 		// m lies inside the kept span s: split s around it.
-		if s.Start < m.Start {
-			out = append(out, Span{Start: s.Start, End: m.Start, Kind: s.Kind, Text: strings.TrimRight(text[s.Start:m.Start], " "), Source: s.Source})
-			out[len(out)-1].End = out[len(out)-1].Start + len(out[len(out)-1].Text)
+		if left, ok := part(text, s, s.Start, m.Start); ok {
+			out = append(out, left)
 		}
 		out = append(out, add)
-		if m.End < s.End {
-			rest := strings.TrimLeft(text[m.End:s.End], " ")
-			spans[k] = Span{Start: s.End - len(rest), End: s.End, Kind: s.Kind, Text: rest, Source: s.Source}
+		if right, ok := part(text, s, m.End, s.End); ok {
+			spans[k] = right
 		} else {
 			k++
 		}
 	}
-	out = append(out, spans[k:]...)
-	// Splitting can leave empty remainders.
-	kept := out[:0]
-	for _, s := range out {
-		if s.End > s.Start {
-			kept = append(kept, s)
-		}
+	return append(out, spans[k:]...)
+}
+
+// part returns the piece [a, b) of span s without the blanks at its ends,
+// and false if nothing is left.
+func part(text string, s Span, a, b int) (Span, bool) {
+	for a < b && text[a] == ' ' {
+		a++
 	}
-	return kept
+	for b > a && text[b-1] == ' ' {
+		b--
+	}
+	s.Start, s.End, s.Text = a, b, text[a:b]
+	return s, a < b
 }
 
 // surname returns the surname of a person span worth searching for
@@ -180,7 +183,7 @@ var notNames = map[string]bool{
 func dropNotNames(spans []Span) []Span {
 	out := spans[:0]
 	for _, s := range spans {
-		if isPersonKind(s.Kind) && notNames[strings.TrimSpace(s.Text)] {
+		if IsPerson(s.Kind) && notNames[strings.TrimSpace(s.Text)] {
 			continue
 		}
 		out = append(out, s)

@@ -37,7 +37,7 @@ var firstNames = func() map[string]bool {
 func widenFirstNames(text string, spans []Span) {
 	for i := range spans {
 		s := &spans[i]
-		if !isPersonKind(s.Kind) {
+		if !IsPerson(s.Kind) {
 			continue
 		}
 		for {
@@ -105,7 +105,7 @@ var roleWords = map[string]bool{
 func trimRoleWords(text string, spans []Span) {
 	for i := range spans {
 		s := &spans[i]
-		if !isPersonKind(s.Kind) {
+		if !IsPerson(s.Kind) {
 			continue
 		}
 		for {

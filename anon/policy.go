@@ -131,5 +131,6 @@ func placeholder(k Kind) string {
 	return "Angabe"
 }
 
-// isPersonKind reports kinds replaced by letters ("A.").
-func isPersonKind(k Kind) bool { return k == Person || k == Judge || k == Lawyer }
+// IsPerson reports the kinds that name natural persons (PER, RR, AN), which
+// are replaced by letters ("A.").
+func IsPerson(k Kind) bool { return k == Person || k == Judge || k == Lawyer }

@@ -152,7 +152,7 @@ func (p *Pseudonymizer) resolve(text string, spans []Span) []Span {
 		}
 		prev := &out[n-1]
 		switch {
-		case isPersonKind(prev.Kind) && isPersonKind(s.Kind) && (prev.Source == "rule") != (s.Source == "rule"):
+		case IsPerson(prev.Kind) && IsPerson(s.Kind) && (prev.Source == "rule") != (s.Source == "rule"):
 			// The same person found twice: the rule knows the role from
 			// the context ("Richterin am Amtsgericht …"), the extent is the
 			// union.

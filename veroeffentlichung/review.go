@@ -121,7 +121,7 @@ func leaked(r Review) []string {
 		}
 		t := strings.Join(strings.Fields(r.Text[s.Start:s.End]), " ")
 		cands := []string{t}
-		if isPerson(s.Kind) {
+		if anon.IsPerson(s.Kind) {
 			f := strings.Fields(t)
 			if last := strings.TrimRight(f[len(f)-1], ".,;:"); utf8.RuneCountInString(last) >= 3 && last != t {
 				cands = append(cands, last)
@@ -153,10 +153,8 @@ func covered(spans []Mark, o [2]int, k anon.Kind) bool {
 	return false
 }
 
-func isPerson(k anon.Kind) bool { return k == anon.Person || k == anon.Judge || k == anon.Lawyer }
-
 func class(k anon.Kind) anon.Kind {
-	if isPerson(k) {
+	if anon.IsPerson(k) {
 		return anon.Person
 	}
 	return k

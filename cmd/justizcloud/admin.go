@@ -32,8 +32,7 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err := cfg.validateStorage(); err != nil {
 		return err
 	}
-	log, _ := newLogger("warn", "text", stderr)
-	db, _, err := openDB(ctx, &cfg, log)
+	db, _, err := openCommandDB(ctx, &cfg, stderr)
 	if err != nil {
 		return err
 	}
@@ -84,8 +83,7 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("--role: %w", err)
 	}
-	log, _ := newLogger("warn", "text", stderr)
-	db, cat, err := openDB(ctx, &cfg, log)
+	db, cat, err := openCommandDB(ctx, &cfg, stderr)
 	if err != nil {
 		return err
 	}
@@ -109,8 +107,7 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 
 // issueUserToken issues a token that acts as an enabled user account.
 func issueUserToken(ctx context.Context, cfg *config, user, label string, ttl time.Duration, stdout, stderr io.Writer) error {
-	log, _ := newLogger("warn", "text", stderr)
-	db, cat, err := openDB(ctx, cfg, log)
+	db, cat, err := openCommandDB(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}

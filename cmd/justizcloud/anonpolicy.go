@@ -74,8 +74,7 @@ func runAnonPolicy(ctx context.Context, args []string, getenv func(string) strin
 	if err := cfg.validateStorage(); err != nil {
 		return err
 	}
-	log, _ := newLogger("warn", "text", stderr)
-	db, _, err := openDB(ctx, &cfg, log)
+	db, _, err := openCommandDB(ctx, &cfg, stderr)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -28,6 +29,13 @@ type backends struct {
 	inner blob.ListingStore // ciphertext only
 	fs    *fsblob.Store
 	blobs *blob.Encrypted
+}
+
+// openCommandDB opens the store for a command-line tool (openDB), with only
+// warnings and errors logged, to stderr.
+func openCommandDB(ctx context.Context, cfg *config, stderr io.Writer) (*sqlstore.DB, *tenancy.Catalog, error) {
+	log, _ := newLogger("warn", "text", stderr)
+	return openDB(ctx, cfg, log)
 }
 
 // openDB opens and migrates the metadata store and seeds the reference data.

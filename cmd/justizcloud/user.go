@@ -72,8 +72,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err := cfg.validateStorage(); err != nil {
 		return err
 	}
-	log, _ := newLogger("warn", "text", stderr)
-	db, cat, err := openDB(ctx, &cfg, log)
+	db, cat, err := openCommandDB(ctx, &cfg, stderr)
 	if err != nil {
 		return err
 	}
